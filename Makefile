@@ -1,0 +1,69 @@
+# ICWG Portal — `make help` lists the targets.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-run: requirements.lock | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -r requirements.lock
+	@rm -f $(VENV)/.installed-dev
+	@touch $@
+
+$(VENV)/.installed-dev: requirements-dev.lock | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -r requirements-dev.lock
+	@touch $(VENV)/.installed-run $@
+
+.PHONY: install
+install: $(VENV)/.installed-run ## Create the virtual environment and install the portal
+
+.PHONY: setup
+setup: install ## Migrate the embedded database, load the Peru content, make sure the admin account exists
+	@mkdir -p var
+	DEBUG=true $(PY) manage.py migrate --noinput
+	DEBUG=true $(PY) manage.py load_peru_content
+	DEBUG=true $(PY) manage.py ensure_admin
+
+.PHONY: run
+run: setup ## Set up and serve the portal at http://127.0.0.1:$(PORT) (embedded SQLite, sample content)
+	DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+.PHONY: test
+test: $(VENV)/.installed-dev ## Run the whole test suite against a throwaway PostgreSQL and Chromium
+	scripts/ensure-chromium
+	scripts/with-postgres $(PY) -m pytest $(PYTEST_ARGS)
+
+.PHONY: lint
+lint: $(VENV)/.installed-dev ## Check style and formatting (ruff)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+.PHONY: fmt
+fmt: $(VENV)/.installed-dev ## Fix style and formatting (ruff)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+.PHONY: messages
+messages: $(VENV)/.installed-dev ## Update locale/es from the code, then compile it (needs GNU gettext)
+	DEBUG=true $(PY) manage.py makemessages --locale es --no-location --ignore '.venv/*' --ignore 'var/*'
+	DEBUG=true $(PY) manage.py compilemessages --ignore '.venv/*'
+
+.PHONY: lock
+lock: $(VENV)/.installed-dev ## Re-lock the dependencies declared in pyproject.toml
+	$(PY) -m pip install --quiet pip-tools
+	$(VENV)/bin/pip-compile -q --no-emit-index-url --no-emit-find-links --strip-extras -o requirements.lock pyproject.toml
+	$(VENV)/bin/pip-compile -q --no-emit-index-url --no-emit-find-links --strip-extras --extra dev -o requirements-dev.lock pyproject.toml
+
+.PHONY: clean
+clean: ## Delete the virtual environment (keeps the database and uploads in var/)
+	rm -rf $(VENV)

@@ -1,0 +1,40 @@
+from django.contrib import admin
+
+from contacts.models import Contact
+
+
+class ContactInline(admin.StackedInline):
+    model = Contact
+    extra = 0
+    fields = (("person", "role"), "organization", "emails", ("phone", "last_verified"), "is_public")
+    autocomplete_fields = ("organization",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("organization")
+
+
+@admin.register(Contact)
+class ContactAdmin(admin.ModelAdmin):
+    list_display = (
+        "person",
+        "role",
+        "organization",
+        "group",
+        "email_addresses",
+        "is_public",
+        "last_verified",
+    )
+    list_filter = ("is_public", "role", "group__country", "group")
+    list_select_related = ("organization", "group")
+    search_fields = (
+        "person",
+        "emails",
+        "organization__name_es",
+        "organization__name_en",
+        "organization__acronym",
+    )
+    autocomplete_fields = ("group", "organization")
+
+    @admin.display(description=Contact._meta.get_field("emails").verbose_name)
+    def email_addresses(self, contact):
+        return ", ".join(contact.email_list)

@@ -1,0 +1,93 @@
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from groups.models import TimestampedModel
+
+EMAIL_SEPARATORS = re.compile(r"[\s,;]+")
+
+
+def split_emails(value):
+    return [address for address in EMAIL_SEPARATORS.split(value or "") if address]
+
+
+def validate_email_list(value):
+    addresses = split_emails(value)
+    if not addresses:
+        raise ValidationError(_("Enter at least one email address."), code="no_email")
+    invalid = []
+    for address in addresses:
+        try:
+            validate_email(address)
+        except ValidationError:
+            invalid.append(address)
+    if invalid:
+        raise ValidationError(
+            _("These are not valid email addresses: %(addresses)s"),
+            code="invalid_email",
+            params={"addresses": ", ".join(invalid)},
+        )
+
+
+class ContactQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(is_public=True)
+
+    def for_group(self, group):
+        return self.filter(group=group)
+
+
+class Contact(TimestampedModel):
+    class Role(models.TextChoices):
+        CONTACT = "contact", _("Contact person")
+        COORDINATOR = "coordinator", _("Coordinator")
+        FOCAL_POINT = "focal_point", _("Focal point")
+        SECRETARIAT = "secretariat", _("Secretariat")
+
+    group = models.ForeignKey(
+        "groups.WorkingGroup",
+        verbose_name=_("working group"),
+        on_delete=models.CASCADE,
+        related_name="contacts",
+    )
+    organization = models.ForeignKey(
+        "groups.Organization",
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        related_name="contacts",
+        null=True,
+        blank=True,
+    )
+    person = models.CharField(_("name"), max_length=200)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.CONTACT)
+    emails = models.TextField(
+        _("email addresses"),
+        validators=[validate_email_list],
+        help_text=_("One or more addresses, separated by commas, semicolons or new lines."),
+    )
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    is_public = models.BooleanField(_("shown to visitors"), default=True)
+    last_verified = models.DateField(_("last verified"), null=True, blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0, db_index=True)
+
+    objects = ContactQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        constraints = [
+            models.CheckConstraint(condition=~Q(emails=""), name="contact_has_an_email"),
+            models.UniqueConstraint(fields=["group", "person"], name="contact_unique_person_per_group"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} ({self.group})"
+
+    @property
+    def email_list(self):
+        return split_emails(self.emails)

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from documents import views
+
+app_name = "documents"
+
+urlpatterns = [
+    path("<slug:slug>/", views.document_detail, name="detail"),
+]

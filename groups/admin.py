@@ -1,0 +1,146 @@
+from adminsortable2.admin import SortableAdminBase, SortableAdminMixin, SortableInlineAdminMixin
+from django.contrib import admin
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import (
+    TabbedTranslationAdmin,
+    TranslationStackedInline,
+    TranslationTabularInline,
+)
+
+from contacts.admin import ContactInline
+from groups.forms import NormalisedImageForm
+from groups.models import Activity, Country, Membership, Objective, Organization, Pillar, WorkingGroup
+
+
+class WorkingGroupInline(admin.TabularInline):
+    model = WorkingGroup
+    fields = ("name", "location", "status")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Country)
+class CountryAdmin(TabbedTranslationAdmin):
+    form = NormalisedImageForm
+    list_display = ("name", "iso_code", "vpi_status", "group_count", "updated_at")
+    list_filter = ("vpi_status",)
+    search_fields = ("name", "name_es", "name_en", "iso_code")
+    prepopulated_fields = {"slug": ("name_es",)}
+    inlines = [WorkingGroupInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(group_total=Count("working_groups"))
+
+    @admin.display(description=_("working groups"), ordering="group_total")
+    def group_count(self, country):
+        return country.group_total
+
+
+@admin.register(Pillar)
+class PillarAdmin(SortableAdminMixin, TabbedTranslationAdmin):
+    list_display = ("name", "slug", "membership_count")
+    search_fields = ("name_es", "name_en")
+    prepopulated_fields = {"slug": ("name_en",)}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(membership_total=Count("memberships"))
+
+    @admin.display(description=_("memberships"), ordering="membership_total")
+    def membership_count(self, pillar):
+        return pillar.membership_total
+
+
+@admin.register(Organization)
+class OrganizationAdmin(TabbedTranslationAdmin):
+    list_display = ("name", "acronym", "kind", "website", "membership_count")
+    list_filter = ("kind", "memberships__group__country", "memberships__pillar")
+    search_fields = ("name_es", "name_en", "acronym")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(membership_total=Count("memberships", distinct=True))
+
+    @admin.display(description=_("memberships"), ordering="membership_total")
+    def membership_count(self, organization):
+        return organization.membership_total
+
+
+class ObjectiveInline(SortableInlineAdminMixin, TranslationTabularInline):
+    model = Objective
+    extra = 0
+
+
+class ActivityInline(SortableInlineAdminMixin, TranslationStackedInline):
+    model = Activity
+    extra = 0
+    fields = ("title", "kind", ("start_date", "end_date"), "description", "documents")
+    autocomplete_fields = ("documents",)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    fields = ("organization", "pillar", "role", "representative", "start_date", "end_date", "is_public")
+    autocomplete_fields = ("organization",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("organization", "pillar")
+
+
+@admin.register(WorkingGroup)
+class WorkingGroupAdmin(SortableAdminBase, TabbedTranslationAdmin):
+    form = NormalisedImageForm
+    list_display = ("name", "acronym", "country", "location", "kind", "status", "year_founded", "updated_at")
+    list_filter = ("status", "country", "kind", "memberships__pillar")
+    list_select_related = ("country",)
+    search_fields = ("name_es", "name_en", "acronym", "location_es", "location_en")
+    prepopulated_fields = {"slug": ("location_es",)}
+    autocomplete_fields = ("country",)
+    save_on_top = True
+    fieldsets = (
+        (None, {"fields": ("country", "name", "acronym", "slug", "location", "kind", "status", "order")}),
+        (_("Founding"), {"fields": ("year_founded", "founded_by")}),
+        (_("About the group"), {"fields": ("overview", "vision", "composition", "activities_summary")}),
+        (_("Image"), {"fields": ("image", "image_alt"), "classes": ("collapse",)}),
+    )
+    inlines = [ObjectiveInline, ActivityInline, MembershipInline, ContactInline]
+
+    def get_queryset(self, request):
+        # Filtering on memberships__pillar joins memberships: keep one row per group.
+        return super().get_queryset(request).distinct()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Editing only an objective or a contact still changes the page: visitors see a fresh "last updated".
+        if any(formset.has_changed() for formset in formsets):
+            WorkingGroup.objects.filter(pk=form.instance.pk).update(updated_at=timezone.now())
+
+
+@admin.register(Activity)
+class ActivityAdmin(TabbedTranslationAdmin):
+    list_display = ("title", "group", "kind", "start_date", "end_date")
+    list_filter = ("kind", "group__country", "group")
+    list_select_related = ("group",)
+    search_fields = ("title_es", "title_en", "description_es", "description_en")
+    autocomplete_fields = ("group", "documents")
+    date_hierarchy = "start_date"
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("organization", "group", "pillar", "role", "start_date", "end_date", "is_public")
+    list_filter = ("role", "pillar", "group__country", "group", "is_public")
+    list_select_related = ("organization", "group", "pillar")
+    search_fields = (
+        "organization__name_es",
+        "organization__name_en",
+        "organization__acronym",
+        "representative",
+    )
+    autocomplete_fields = ("organization", "group")

@@ -1,0 +1,349 @@
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from groups.images import validate_image_upload
+
+
+class TimestampedModel(models.Model):
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class PublicationStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+class Country(TimestampedModel):
+    class VPIStatus(models.TextChoices):
+        UNKNOWN = "", _("Unknown")
+        ENGAGED = "engaged", _("Engaged")
+        FULL_MEMBER = "full_member", _("Full member")
+
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True, help_text=_("Used in the page address."))
+    iso_code = models.CharField(
+        _("ISO code"),
+        max_length=2,
+        unique=True,
+        validators=[
+            RegexValidator(r"^[A-Z]{2}$", _("Enter the two capital letters of ISO 3166-1, e.g. PE."))
+        ],
+        help_text=_("Two-letter ISO 3166-1 code, e.g. PE for Peru."),
+    )
+    introduction = models.TextField(
+        _("introduction"), blank=True, help_text=_("The country's context: people, resources, human rights.")
+    )
+    image = models.ImageField(
+        _("image"), upload_to="countries/", blank=True, validators=[validate_image_upload]
+    )
+    image_alt = models.CharField(_("image description"), max_length=200, blank=True)
+    vpi_status = models.CharField(
+        _("VPI status"), max_length=20, choices=VPIStatus.choices, blank=True, default=VPIStatus.UNKNOWN
+    )
+    vpi_status_since = models.PositiveSmallIntegerField(
+        _("VPI status since (year)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(vpi_status_since__isnull=True) | Q(vpi_status_since__gte=2000),
+                name="country_vpi_status_since_after_2000",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("groups:country", kwargs={"slug": self.slug})
+
+
+class Pillar(models.Model):
+    """A constituency of a working group (State, companies, civil society…): data, since countries differ."""
+
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=50, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0, db_index=True)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("pillar")
+        verbose_name_plural = _("pillars")
+
+    def __str__(self):
+        return self.name
+
+
+class Organization(TimestampedModel):
+    class Kind(models.TextChoices):
+        MINISTRY = "ministry", _("Ministry or government body")
+        REGULATOR = "regulator", _("Regulator")
+        POLICE = "police", _("Police or public security")
+        COMPANY = "company", _("Company")
+        INDUSTRY_ASSOCIATION = "industry_association", _("Industry association")
+        UNIVERSITY = "university", _("University or research centre")
+        NGO = "ngo", _("Non-governmental organization")
+        COMMUNITY = "community", _("Community or grassroots organization")
+        INTERNATIONAL = "international", _("International cooperation agency")
+        EMBASSY = "embassy", _("Embassy or diplomatic mission")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200)
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    kind = models.CharField(_("type"), max_length=30, choices=Kind.choices, default=Kind.OTHER)
+    website = models.URLField(_("website"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        constraints = [
+            models.UniqueConstraint(fields=["name", "acronym"], name="organization_unique_name_acronym"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+
+class WorkingGroupQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=PublicationStatus.PUBLISHED)
+
+    def in_country(self, country):
+        return self.filter(country=country)
+
+    def with_country(self):
+        return self.select_related("country")
+
+    def with_page_content(self):
+        """Everything a group's page shows, in a fixed number of queries however large the group."""
+        return self.select_related("country").prefetch_related(
+            "objectives",
+            "activities",
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.select_related("organization", "pillar").order_by(
+                    "pillar__order", "role", "organization__name"
+                ),
+            ),
+        )
+
+
+class WorkingGroup(TimestampedModel):
+    class Kind(models.TextChoices):
+        VPI = "vpi", _("VPI In-Country Working Group")
+        PARTNER = "partner", _("Partner In-Country Working Group")
+
+    country = models.ForeignKey(
+        Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="working_groups"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    slug = models.SlugField(_("slug"), max_length=100, help_text=_("Used in the page address."))
+    location = models.CharField(
+        _("city or region"), max_length=100, help_text=_("Where the group meets, e.g. Lima or Cusco.")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.PARTNER)
+    year_founded = models.PositiveSmallIntegerField(
+        _("year founded"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+    )
+    founded_by = models.CharField(
+        _("founded by"),
+        max_length=300,
+        blank=True,
+        help_text=_("Who created the group, e.g. NGOs, companies and diplomatic missions."),
+    )
+    overview = models.TextField(_("overview"), blank=True, help_text=_("What the group is and how it began."))
+    vision = models.TextField(_("vision"), blank=True)
+    composition = models.TextField(
+        _("composition"), blank=True, help_text=_("How the pillars and observers make up the group.")
+    )
+    activities_summary = models.TextField(
+        _("activities summary"),
+        blank=True,
+        help_text=_("The group's main lines of work, in a sentence or two."),
+    )
+    status = models.CharField(
+        _("publication status"),
+        max_length=20,
+        choices=PublicationStatus.choices,
+        default=PublicationStatus.DRAFT,
+        help_text=_("Only published groups are shown to visitors."),
+    )
+    order = models.PositiveIntegerField(_("order"), default=0, db_index=True)
+    image = models.ImageField(
+        _("image or logo"), upload_to="groups/", blank=True, validators=[validate_image_upload]
+    )
+    image_alt = models.CharField(_("image description"), max_length=200, blank=True)
+
+    objects = WorkingGroupQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("working group")
+        verbose_name_plural = _("working groups")
+        constraints = [
+            models.UniqueConstraint(fields=["country", "slug"], name="working_group_unique_slug_per_country"),
+            models.CheckConstraint(
+                condition=Q(year_founded__isnull=True) | Q(year_founded__gte=2000),
+                name="working_group_founded_after_vpshr",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=PublicationStatus.values), name="working_group_status_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("groups:detail", kwargs={"country_slug": self.country.slug, "slug": self.slug})
+
+    @property
+    def is_published(self):
+        return self.status == PublicationStatus.PUBLISHED
+
+
+class Objective(models.Model):
+    group = models.ForeignKey(
+        WorkingGroup, verbose_name=_("working group"), on_delete=models.CASCADE, related_name="objectives"
+    )
+    text = models.TextField(_("objective"))
+    order = models.PositiveIntegerField(_("order"), default=0, db_index=True)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("objective")
+        verbose_name_plural = _("objectives")
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class Activity(models.Model):
+    class Kind(models.TextChoices):
+        TRAINING = "training", _("Training")
+        DIALOGUE = "dialogue", _("Dialogue")
+        STUDY = "study", _("Study")
+        ADVOCACY = "advocacy", _("Advocacy")
+        FIELD_WORK = "field_work", _("Field work")
+        DISSEMINATION = "dissemination", _("Dissemination")
+        INSTITUTIONAL_VISIT = "institutional_visit", _("Institutional visit")
+        INSTITUTIONAL_STRENGTHENING = "institutional_strengthening", _("Institutional strengthening")
+        EXPERIENCE_SHARING = "experience_sharing", _("Experience sharing")
+        COORDINATION = "coordination", _("Coordination")
+        OTHER = "other", _("Other")
+
+    group = models.ForeignKey(
+        WorkingGroup, verbose_name=_("working group"), on_delete=models.CASCADE, related_name="activities"
+    )
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, default=Kind.OTHER)
+    start_date = models.DateField(_("date or start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    documents = models.ManyToManyField(
+        "documents.Document", verbose_name=_("documents"), blank=True, related_name="activities"
+    )
+    order = models.PositiveIntegerField(_("order"), default=0, db_index=True)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=False, end_date__gte=models.F("start_date")),
+                name="activity_ends_after_it_starts",
+                violation_error_message=_("An activity cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        MEMBER = "member", _("Member")
+        CHAIR = "chair", _("Chair")
+        TECHNICAL_SECRETARIAT = "secretariat", _("Technical secretariat")
+        OBSERVER = "observer", _("Observer")
+        GUEST = "guest", _("Guest")
+
+    group = models.ForeignKey(
+        WorkingGroup, verbose_name=_("working group"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.PROTECT, related_name="memberships"
+    )
+    pillar = models.ForeignKey(
+        Pillar,
+        verbose_name=_("pillar"),
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for observers, who accompany the group outside the pillars."),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    representative = models.CharField(_("representative"), max_length=200, blank=True)
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    is_public = models.BooleanField(_("shown to visitors"), default=True)
+
+    class Meta:
+        ordering = ["pillar__order", "organization__name"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "organization", "pillar"],
+                name="membership_unique_per_pillar",
+                violation_error_message=_("This organization already has a membership in this pillar."),
+            ),
+            models.UniqueConstraint(
+                fields=["group", "organization"],
+                condition=Q(pillar__isnull=True),
+                name="membership_unique_outside_pillars",
+                violation_error_message=_("This organization is already an observer of this group."),
+            ),
+            models.CheckConstraint(
+                condition=Q(role="observer") | Q(pillar__isnull=False),
+                name="membership_pillar_unless_observer",
+                violation_error_message=_("Choose a pillar: only observers stand outside the pillars."),
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="membership_ends_after_it_starts",
+                violation_error_message=_("A membership cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} — {self.group}"
+
+    @property
+    def is_observer(self):
+        return self.role == self.Role.OBSERVER
