@@ -54,9 +54,13 @@ fmt: $(VENV)/.installed-dev ## Fix style and formatting (ruff)
 	$(VENV)/bin/ruff format .
 
 .PHONY: messages
-messages: $(VENV)/.installed-dev ## Update locale/es from the code, then compile it (needs GNU gettext)
-	DEBUG=true $(PY) manage.py makemessages --locale es --no-location --ignore '.venv/*' --ignore 'var/*'
-	DEBUG=true $(PY) manage.py compilemessages --ignore '.venv/*'
+messages: $(VENV)/.installed-dev ## Update locale/es/…/django.po from the code (needs GNU gettext), then compile it
+	DEBUG=true $(PY) manage.py makemessages --locale es --no-location --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*'
+	$(PY) scripts/compile-messages
+
+.PHONY: compile-messages
+compile-messages: $(VENV)/.installed-dev ## Compile the translations after editing django.po (no GNU gettext needed)
+	$(PY) scripts/compile-messages
 
 .PHONY: lock
 lock: $(VENV)/.installed-dev ## Re-lock the dependencies declared in pyproject.toml

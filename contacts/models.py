@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import TimestampedModel
@@ -91,3 +92,22 @@ class Contact(TimestampedModel):
     @property
     def email_list(self):
         return split_emails(self.emails)
+
+    @property
+    def obfuscated_emails(self):
+        """Addresses split so that the page never holds a harvestable "user@domain" string."""
+        return [ObfuscatedEmail(*address.rsplit("@", 1)) for address in self.email_list]
+
+
+class ObfuscatedEmail:
+    def __init__(self, user, domain):
+        self.user = user
+        self.domain = domain
+
+    @property
+    def spoken(self):
+        # Read aloud by screen readers as "user at domain": the at sign written in the reader's language.
+        return f"{self.user} {gettext('at')} {self.domain}"
+
+    def __str__(self):
+        return self.spoken

@@ -132,14 +132,26 @@ class WorkingGroupQuerySet(models.QuerySet):
 
     def with_page_content(self):
         """Everything a group's page shows, in a fixed number of queries however large the group."""
+        from contacts.models import Contact
+        from documents.models import Document
+
         return self.select_related("country").prefetch_related(
             "objectives",
             "activities",
             Prefetch(
                 "memberships",
-                queryset=Membership.objects.select_related("organization", "pillar").order_by(
-                    "pillar__order", "role", "organization__name"
-                ),
+                queryset=Membership.objects.public().select_related("organization", "pillar"),
+                to_attr="public_memberships",
+            ),
+            Prefetch(
+                "documents",
+                queryset=Document.objects.published().with_list_details(),
+                to_attr="public_documents",
+            ),
+            Prefetch(
+                "contacts",
+                queryset=Contact.objects.public().select_related("organization"),
+                to_attr="public_contacts",
             ),
         )
 
@@ -221,6 +233,16 @@ class WorkingGroup(TimestampedModel):
     def is_published(self):
         return self.status == PublicationStatus.PUBLISHED
 
+    def members_by_pillar(self, pillars):
+        """Public members by pillar (every pillar, even an empty one), then observers: from prefetched rows."""
+        memberships = self.public_memberships
+        sections = [
+            {"pillar": pillar, "memberships": [m for m in memberships if m.pillar_id == pillar.pk]}
+            for pillar in pillars
+        ]
+        observers = [m for m in memberships if m.is_observer]
+        return sections, observers
+
 
 class Objective(models.Model):
     group = models.ForeignKey(
@@ -282,6 +304,11 @@ class Activity(models.Model):
         return self.title
 
 
+class MembershipQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(is_public=True).order_by("pillar__order", "role", "organization__name")
+
+
 class Membership(models.Model):
     class Role(models.TextChoices):
         MEMBER = "member", _("Member")
@@ -310,6 +337,8 @@ class Membership(models.Model):
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
     is_public = models.BooleanField(_("shown to visitors"), default=True)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["pillar__order", "organization__name"]

@@ -5,7 +5,6 @@ from groups import views
 app_name = "groups"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("countries/<slug:slug>/", views.country_detail, name="country"),
-    path("countries/<slug:country_slug>/<slug:slug>/", views.group_detail, name="detail"),
+    path("<slug:slug>/", views.country_detail, name="country"),
+    path("<slug:country_slug>/<slug:slug>/", views.group_detail, name="detail"),
 ]

@@ -1,7 +1,8 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
-from groups.models import Country, WorkingGroup
+from groups.charts import composition_chart
+from groups.models import Country, Pillar, WorkingGroup
 
 
 def visible_groups(request):
@@ -12,16 +13,24 @@ def visible_groups(request):
     return groups
 
 
-def home(request):
+def countries_with_groups(request):
     countries = Country.objects.prefetch_related(
         Prefetch("working_groups", queryset=visible_groups(request), to_attr="visible_groups")
     )
-    return render(request, "groups/home.html", {"countries": [c for c in countries if c.visible_groups]})
+    return [country for country in countries if country.visible_groups]
+
+
+def home(request):
+    return render(request, "groups/home.html", {"countries": countries_with_groups(request)})
+
+
+def about(request):
+    return render(request, "groups/about.html", {"countries": countries_with_groups(request)})
 
 
 def country_detail(request, slug):
     country = get_object_or_404(Country, slug=slug)
-    groups = visible_groups(request).in_country(country)
+    groups = list(visible_groups(request).in_country(country))
     return render(request, "groups/country_detail.html", {"country": country, "groups": groups})
 
 
@@ -29,4 +38,40 @@ def group_detail(request, country_slug, slug):
     group = get_object_or_404(
         visible_groups(request).with_page_content(), country__slug=country_slug, slug=slug
     )
-    return render(request, "groups/workinggroup_detail.html", {"group": group})
+    pillar_sections, observers = group.members_by_pillar(Pillar.objects.all())
+    context = {
+        "group": group,
+        "pillar_sections": pillar_sections,
+        "observers": observers,
+        "chart": composition_chart(pillar_sections, observers),
+        "structured_data": group_structured_data(request, group),
+    }
+    return render(request, "groups/workinggroup_detail.html", context)
+
+
+def group_structured_data(request, group):
+    """schema.org description of the group as an organization, for search engines."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Organization",
+        "name": group.name,
+        "url": request.build_absolute_uri(group.get_absolute_url()),
+        "areaServed": {"@type": "Place", "name": f"{group.location}, {group.country.name}"},
+        "member": [
+            {"@type": "Organization", "name": membership.organization.name}
+            for membership in group.public_memberships
+            if not membership.is_observer
+        ],
+    }
+    if group.acronym:
+        data["alternateName"] = group.acronym
+    if group.year_founded:
+        data["foundingDate"] = str(group.year_founded)
+    if group.vision or group.overview:
+        data["description"] = group.vision or group.overview
+    if group.public_contacts:
+        data["contactPoint"] = [
+            {"@type": "ContactPoint", "name": contact.person, "contactType": contact.get_role_display()}
+            for contact in group.public_contacts
+        ]
+    return data

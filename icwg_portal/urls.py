@@ -1,19 +1,44 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
+
+from contacts.sitemaps import ContactDirectorySitemap
+from documents.sitemaps import DocumentSitemap
+from groups import views as group_views
+from groups.sitemaps import CountrySitemap, StaticPageSitemap, WorkingGroupSitemap
+from icwg_portal import views
+
+sitemaps = {
+    "pages": StaticPageSitemap,
+    "countries": CountrySitemap,
+    "groups": WorkingGroupSitemap,
+    "documents": DocumentSitemap,
+    "contacts": ContactDirectorySitemap,
+}
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("language/<str:language>/", views.switch_language, name="switch_language"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="django.contrib.sitemaps.views.sitemap"),
 ]
 
 urlpatterns += i18n_patterns(
-    path("documents/", include("documents.urls")),
-    path("", include("groups.urls")),
+    path("", group_views.home, name="home"),
+    path(_("about/"), group_views.about, name="about"),
+    path(_("countries/"), include("groups.urls")),
+    path(_("documents/"), include("documents.urls")),
+    path(_("contacts/"), include("contacts.urls")),
     prefix_default_language=True,
 )
+
+handler404 = views.page_not_found
+handler500 = views.server_error
 
 if settings.DEBUG:
     urlpatterns += [

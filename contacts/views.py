@@ -1,0 +1,36 @@
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from contacts.models import Contact
+
+
+def visible_contacts(request):
+    contacts = Contact.objects.public().select_related("organization", "group__country")
+    if not request.user.is_staff:
+        contacts = contacts.filter(group__status="published")
+    return contacts
+
+
+@require_GET
+def contact_list(request):
+    contacts = visible_contacts(request).order_by(
+        "group__country__name", "group__order", "group__name", "order"
+    )
+    return render(request, "contacts/contact_list.html", {"contacts": contacts})
+
+
+class MailtoRedirect(HttpResponseRedirect):
+    allowed_schemes = ["mailto"]
+
+
+@require_GET
+def email_redirect(request, pk, index):
+    """One click opens the visitor's mail program; the address itself never sits in the page's HTML."""
+    contact = get_object_or_404(visible_contacts(request), pk=pk)
+    addresses = contact.email_list
+    if index >= len(addresses):
+        raise Http404
+    response = MailtoRedirect(f"mailto:{addresses[index]}")
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response

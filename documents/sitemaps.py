@@ -1,0 +1,10 @@
+from documents.models import Document
+from groups.sitemaps import BilingualSitemap
+
+
+class DocumentSitemap(BilingualSitemap):
+    def items(self):
+        return Document.objects.published().order_by("slug")
+
+    def lastmod(self, document):
+        return document.updated_at

@@ -1,0 +1,68 @@
+"""Site-wide views that belong to no app: language switching, robots.txt and the error pages."""
+
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse, translate_url
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import check_for_language, get_language_from_path, override
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
+
+
+@require_GET
+def switch_language(request, language):
+    """Show the same page in another language and remember the choice.
+
+    A plain link (GET) rather than Django's POST form, so that public pages carry no CSRF token and can be cached.
+    """
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = "/"
+    if language not in LANGUAGE_CODES or not check_for_language(language):
+        return HttpResponseRedirect(next_url)
+    # Translated path segments resolve only in the language the page was shown in.
+    with override(get_language_from_path(next_url) or language):
+        target = translate_url(next_url, language)
+    response = HttpResponseRedirect(target)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE or 365 * 24 * 3600,
+        samesite="Lax",
+        secure=request.is_secure(),
+        httponly=True,
+    )
+    return response
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /language/",
+        "Disallow: /i18n/",
+        f"Sitemap: {request.build_absolute_uri(reverse('django.contrib.sitemaps.views.sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def page_not_found(request, exception):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    # Rendered with as little as possible: whatever failed (the database, a template) must not fail here too.
+    try:
+        return render(request, "500.html", status=500)
+    except Exception:  # noqa: BLE001 - the last line of defence answers plainly
+        return HttpResponse(
+            "<!DOCTYPE html><title>Error</title><h1>Error 500</h1>"
+            "<p>Sorry, something went wrong on our side. Please try again in a few minutes.</p>"
+            "<p>Lo sentimos, algo falló en nuestro servidor. Vuelva a intentarlo en unos minutos.</p>",
+            status=500,
+        )

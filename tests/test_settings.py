@@ -1,0 +1,63 @@
+"""The settings refuse to start unsafely: each case runs a fresh Python so the real settings module is imported."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def import_settings(**env):
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "DATABASE_URL"}
+    }
+    clean.update(env)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import icwg_portal.settings as s; print(s.DEBUG, s.DATABASES['default']['ENGINE'])",
+        ],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_debug_is_off_unless_asked_for():
+    result = import_settings(SECRET_KEY="k" * 60, ALLOWED_HOSTS="example.org")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("False")
+
+
+@pytest.mark.parametrize("secret", [None, "insecure-development-key-do-not-use-in-production", "too-short"])
+def test_refuses_to_start_without_a_real_secret_key_outside_debug(secret):
+    env = {"ALLOWED_HOSTS": "example.org"}
+    if secret:
+        env["SECRET_KEY"] = secret
+    result = import_settings(**env)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_refuses_to_start_without_allowed_hosts_outside_debug():
+    result = import_settings(SECRET_KEY="k" * 60)
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS" in result.stderr
+
+
+def test_debug_runs_with_the_development_key_on_embedded_sqlite():
+    result = import_settings(DEBUG="true")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "django.db.backends.sqlite3"]
+
+
+def test_database_url_selects_postgresql():
+    result = import_settings(DEBUG="true", DATABASE_URL="postgres://u:p@127.0.0.1:5999/icwg")
+    assert result.stdout.split() == ["True", "django.db.backends.postgresql"]
