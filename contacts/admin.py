@@ -1,20 +1,22 @@
 from django.contrib import admin
 
 from contacts.models import Contact
+from groups.forms import BackOfficeMediaMixin, PreloadedAutocompleteInlineMixin
 
 
-class ContactInline(admin.StackedInline):
+class ContactInline(PreloadedAutocompleteInlineMixin, admin.StackedInline):
     model = Contact
     extra = 0
     fields = (("person", "role"), "organization", "emails", ("phone", "last_verified"), "is_public")
     autocomplete_fields = ("organization",)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("organization")
+        # The group too: each row is labelled "person (group)".
+        return super().get_queryset(request).select_related("organization", "group")
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(BackOfficeMediaMixin, admin.ModelAdmin):
     list_display = (
         "person",
         "role",

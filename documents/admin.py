@@ -1,12 +1,14 @@
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
 from documents.models import Document, DocumentType
+from groups.forms import BackOfficeMediaMixin
 
 
 @admin.register(DocumentType)
-class DocumentTypeAdmin(TabbedTranslationAdmin):
+class DocumentTypeAdmin(BackOfficeMediaMixin, TabbedTranslationAdmin):
     list_display = ("name", "slug", "order")
     list_editable = ("order",)
     search_fields = ("name_es", "name_en")
@@ -35,7 +37,7 @@ class HasDownloadFilter(admin.SimpleListFilter):
 
 
 @admin.register(Document)
-class DocumentAdmin(TabbedTranslationAdmin):
+class DocumentAdmin(BackOfficeMediaMixin, TabbedTranslationAdmin):
     list_display = (
         "title",
         "document_type",
@@ -51,6 +53,8 @@ class DocumentAdmin(TabbedTranslationAdmin):
     prepopulated_fields = {"slug": ("title_es",)}
     autocomplete_fields = ("publisher", "groups")
     date_hierarchy = "publication_date"
+    # A link typed without its scheme ("example.org/…") is saved as https://, not http://.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = (
         (None, {"fields": ("title", "slug", "summary", "document_type", "language", "status")}),
         (_("File or link"), {"fields": ("file", "external_url")}),

@@ -1,5 +1,12 @@
-from adminsortable2.admin import SortableAdminBase, SortableAdminMixin, SortableInlineAdminMixin
+from adminsortable2.admin import (
+    SortableAdminBase,
+    SortableAdminMixin,
+    SortableInlineAdminMixin,
+    SortableStackedInline,
+    SortableTabularInline,
+)
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +17,7 @@ from modeltranslation.admin import (
 )
 
 from contacts.admin import ContactInline
-from groups.forms import NormalisedImageForm
+from groups.forms import BackOfficeMediaMixin, NormalisedImageForm, PreloadedAutocompleteInlineMixin
 from groups.models import Activity, Country, Membership, Objective, Organization, Pillar, WorkingGroup
 
 
@@ -27,7 +34,7 @@ class WorkingGroupInline(admin.TabularInline):
 
 
 @admin.register(Country)
-class CountryAdmin(TabbedTranslationAdmin):
+class CountryAdmin(BackOfficeMediaMixin, TabbedTranslationAdmin):
     form = NormalisedImageForm
     list_display = ("name", "iso_code", "vpi_status", "group_count", "updated_at")
     list_filter = ("vpi_status",)
@@ -44,7 +51,7 @@ class CountryAdmin(TabbedTranslationAdmin):
 
 
 @admin.register(Pillar)
-class PillarAdmin(SortableAdminMixin, TabbedTranslationAdmin):
+class PillarAdmin(BackOfficeMediaMixin, SortableAdminMixin, TabbedTranslationAdmin):
     list_display = ("name", "slug", "membership_count")
     search_fields = ("name_es", "name_en")
     prepopulated_fields = {"slug": ("name_en",)}
@@ -58,10 +65,12 @@ class PillarAdmin(SortableAdminMixin, TabbedTranslationAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(TabbedTranslationAdmin):
+class OrganizationAdmin(BackOfficeMediaMixin, TabbedTranslationAdmin):
     list_display = ("name", "acronym", "kind", "website", "membership_count")
     list_filter = ("kind", "memberships__group__country", "memberships__pillar")
     search_fields = ("name_es", "name_en", "acronym")
+    # A website typed without its scheme ("example.org") is saved as https://, not http://.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(membership_total=Count("memberships", distinct=True))
@@ -74,27 +83,35 @@ class OrganizationAdmin(TabbedTranslationAdmin):
 class ObjectiveInline(SortableInlineAdminMixin, TranslationTabularInline):
     model = Objective
     extra = 0
+    # sortable2's own template adds "move to first/last position" buttons beside the drag handle.
+    template = SortableTabularInline.template
 
 
-class ActivityInline(SortableInlineAdminMixin, TranslationStackedInline):
+class ActivityInline(PreloadedAutocompleteInlineMixin, SortableInlineAdminMixin, TranslationStackedInline):
     model = Activity
     extra = 0
+    template = SortableStackedInline.template
     fields = ("title", "kind", ("start_date", "end_date"), "description", "documents")
     autocomplete_fields = ("documents",)
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("documents")
 
-class MembershipInline(admin.TabularInline):
+
+class MembershipInline(PreloadedAutocompleteInlineMixin, admin.TabularInline):
     model = Membership
     extra = 0
     fields = ("organization", "pillar", "role", "representative", "start_date", "end_date", "is_public")
-    autocomplete_fields = ("organization",)
+    # Autocomplete for the pillar too: a plain select would read the pillars again for every row.
+    autocomplete_fields = ("organization", "pillar")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("organization", "pillar")
+        # The group too: each row is labelled "organization — group".
+        return super().get_queryset(request).select_related("organization", "pillar", "group")
 
 
 @admin.register(WorkingGroup)
-class WorkingGroupAdmin(SortableAdminBase, TabbedTranslationAdmin):
+class WorkingGroupAdmin(BackOfficeMediaMixin, SortableAdminBase, TabbedTranslationAdmin):
     form = NormalisedImageForm
     list_display = ("name", "acronym", "country", "location", "kind", "status", "year_founded", "updated_at")
     list_filter = ("status", "country", "kind", "memberships__pillar")
@@ -123,7 +140,7 @@ class WorkingGroupAdmin(SortableAdminBase, TabbedTranslationAdmin):
 
 
 @admin.register(Activity)
-class ActivityAdmin(TabbedTranslationAdmin):
+class ActivityAdmin(BackOfficeMediaMixin, TabbedTranslationAdmin):
     list_display = ("title", "group", "kind", "start_date", "end_date")
     list_filter = ("kind", "group__country", "group")
     list_select_related = ("group",)
@@ -133,7 +150,7 @@ class ActivityAdmin(TabbedTranslationAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(BackOfficeMediaMixin, admin.ModelAdmin):
     list_display = ("organization", "group", "pillar", "role", "start_date", "end_date", "is_public")
     list_filter = ("role", "pillar", "group__country", "group", "is_public")
     list_select_related = ("organization", "group", "pillar")

@@ -28,8 +28,21 @@ def validate_image_upload(file):
 
 
 def normalise_image(uploaded, max_side=None):
-    """Return a new file holding only the pixels: upright, at most ``max_side`` pixels, no metadata."""
-    max_side = max_side or settings.IMAGE_MAX_SIDE
+    """Return a new file holding only the pixels: upright, at most ``max_side`` pixels, no metadata.
+
+    Raises ValidationError for a file Pillow cannot decode to the end (a damaged or truncated image).
+    """
+    try:
+        return _normalise_image(uploaded, max_side or settings.IMAGE_MAX_SIDE)
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
+        # Django's image field only reads the header; decoding the pixels is where damage shows.
+        raise ValidationError(
+            _("This image could not be read: the file may be damaged or incomplete. Please upload it again."),
+            code="invalid_image",
+        ) from error
+
+
+def _normalise_image(uploaded, max_side):
     uploaded.seek(0)
     with Image.open(uploaded) as original:
         source_format = original.format
@@ -40,8 +53,10 @@ def normalise_image(uploaded, max_side=None):
         if source_format == "JPEG" and image.mode not in ("RGB", "L"):
             image = image.convert("RGB")
         extension, options = SAVE_AS[source_format]
+        # A fresh save writes no EXIF or XMP unless asked to, but the JPEG writer copies the image's comment.
+        for key in ("comment", "exif", "xmp"):
+            image.info.pop(key, None)
         buffer = io.BytesIO()
-        # A fresh save writes no EXIF, XMP or ICC-embedded comments unless asked to.
         image.save(buffer, format=source_format, **options)
     name = Path(uploaded.name).stem + extension
     return ContentFile(buffer.getvalue(), name=name)

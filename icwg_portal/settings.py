@@ -139,4 +139,4 @@ MODELTRANSLATION_LANGUAGES = ("es", "en")
 MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("es", "en"), "es": ("en",), "en": ("es",)}
 # The tabbed admin's jQuery UI is served from our own static files: the default CDN is unreachable offline
 # and would be refused by a strict Content-Security-Policy.
-JQUERY_UI_URL = STATIC_URL + "vendor/jquery-ui/jquery-ui.min.js"
+JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"  # relative: resolved by the static files storage

@@ -1,0 +1,81 @@
+"""Playwright against pytest-django's live server, in Debian's Chromium (browsers are not downloaded)."""
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+    executable = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    if not Path(executable).exists():
+        pytest.fail(
+            f"Chromium not found at {executable}: install it (scripts/ensure-chromium) or set CHROMIUM_PATH"
+        )
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """Make pages that reach only the live server: anything else (a CDN…) fails at once and is recorded."""
+    contexts = []
+    own_origin = urlsplit(live_server.url).netloc
+
+    def make(locale="en-GB", accept_language=None, viewport=None, javascript=True, bypass_csp=False):
+        options = {"locale": locale, "java_script_enabled": javascript, "bypass_csp": bypass_csp}
+        if accept_language:
+            options["extra_http_headers"] = {"Accept-Language": accept_language}
+        if viewport:
+            options["viewport"] = viewport
+        context = browser.new_context(**options)
+        contexts.append(context)
+        context.set_default_timeout(10_000)
+        blocked = []
+
+        def only_live_server(route):
+            if urlsplit(route.request.url).netloc == own_origin:
+                route.continue_()
+            else:
+                blocked.append(route.request.url)
+                route.abort()
+
+        context.route("**/*", only_live_server)
+        page = context.new_page()
+        page.blocked_requests = blocked
+        failed = []
+        page.on("response", lambda response: failed.append(response.url) if response.status >= 400 else None)
+        page.failed_responses = failed
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
+
+
+@pytest.fixture
+def artifacts():
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
