@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
+from django.utils import translation
 
 from contacts.models import Contact
 from documents.models import Document
@@ -239,3 +240,34 @@ def translated(client, english_url, language):
     from django.urls import translate_url
 
     return translate_url(english_url, language)
+
+
+class TestLightAndSelfContained:
+    def test_group_page_with_all_assets_weighs_under_100_kb_compressed(self, client, cusco):
+        import gzip
+
+        from django.contrib.staticfiles import finders
+
+        page = client.get(cusco.get_absolute_url()).content
+        assets = re.findall(rb'(?:href|src)="/static/([^"]+)"', page)
+        assert assets, "the page should load its stylesheet"
+        total = len(gzip.compress(page))
+        for asset in assets:
+            with open(finders.find(asset.decode()), "rb") as file:
+                total += len(gzip.compress(file.read()))
+        assert total <= 100 * 1024, f"{total} bytes compressed"
+
+    @pytest.mark.parametrize("language", ["es", "en"])
+    def test_nothing_is_loaded_from_another_host(self, client, cusco, language):
+        with translation.override(language):
+            url = cusco.get_absolute_url()
+        page = html(client.get(url))
+        loaded = re.findall(r'<(?:link|script|img|iframe|source)\b[^>]*?(?:href|src)="([^"]+)"', page)
+        stylesheets_and_media = [u for u in loaded if not re.search(r'rel="(?:canonical|alternate)"', u)]
+        external = [
+            u
+            for u in stylesheets_and_media
+            if u.startswith(("http:", "https:", "//")) and "testserver" not in u
+        ]
+        assert external == []
+        assert "<script src" not in page  # the public site works without JavaScript
