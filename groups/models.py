@@ -234,7 +234,7 @@ class WorkingGroup(TimestampedModel):
         return self.status == PublicationStatus.PUBLISHED
 
     def members_by_pillar(self, pillars):
-        """Public members by pillar (every pillar, even an empty one), then observers: from prefetched rows."""
+        """Public members by pillar (empty pillars too), then observers; uses prefetched rows."""
         memberships = self.public_memberships
         sections = [
             {"pillar": pillar, "memberships": [m for m in memberships if m.pillar_id == pillar.pk]}

@@ -16,7 +16,7 @@ LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
 def switch_language(request, language):
     """Show the same page in another language and remember the choice.
 
-    A plain link (GET) rather than Django's POST form, so that public pages carry no CSRF token and can be cached.
+    A plain link (GET), not Django's POST form: public pages then carry no CSRF token and can be cached.
     """
     next_url = request.GET.get("next", "")
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):

@@ -1,4 +1,4 @@
-"""The settings refuse to start unsafely: each case runs a fresh Python so the real settings module is imported."""
+"""The settings refuse to start unsafely: each case imports the real settings module in a fresh Python."""
 
 import os
 import subprocess
