@@ -20,6 +20,10 @@ sitemaps = {
     "contacts": ContactDirectorySitemap,
 }
 
+admin.site.site_header = _("ICWG Portal — back office")
+admin.site.site_title = _("ICWG Portal back office")
+admin.site.index_title = _("Content of the portal")
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -711,3 +711,13 @@ def test_admin_pages_load_only_our_own_files(superuser_client, model):
             if asset.startswith("/admin/"):
                 continue  # the admin's own views (jsi18n)
             assert finders.find(static_path(asset)), f"{url} loads {asset}, which is not a static file"
+
+
+def test_staff_switch_the_back_office_language_from_any_page(superuser_client):
+    spanish = html(superuser_client.get("/admin/", HTTP_ACCEPT_LANGUAGE="es"))
+    assert "Portal de los Grupos de Trabajo — administración" in spanish
+    assert 'name="language" value="en"' in spanish
+    switched = superuser_client.post("/i18n/setlang/", {"language": "en", "next": "/admin/"})
+    assert switched.status_code == 302 and switched["Location"] == "/admin/"
+    english = html(superuser_client.get("/admin/", HTTP_ACCEPT_LANGUAGE="es"))
+    assert "ICWG Portal — back office" in english and 'name="language" value="es"' in english
