@@ -123,6 +123,7 @@ class WorkingGroupAdmin(BackOfficeMediaMixin, SortableAdminBase, TabbedTranslati
     fieldsets = (
         (None, {"fields": ("country", "name", "acronym", "slug", "location", "kind", "status", "order")}),
         (_("Founding"), {"fields": ("year_founded", "founded_by")}),
+        (_("On the map"), {"fields": (("latitude", "longitude"),), "classes": ("collapse",)}),
         (_("About the group"), {"fields": ("overview", "vision", "composition", "activities_summary")}),
         (_("Image"), {"fields": ("image", "image_alt"), "classes": ("collapse",)}),
     )

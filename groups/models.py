@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Prefetch, Q
@@ -5,6 +6,21 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from groups.images import validate_image_upload
+
+
+def validate_outline(points):
+    """A border is three or more [longitude, latitude] pairs of numbers on the Earth."""
+    message = _("Enter a list of at least three [longitude, latitude] points, e.g. [[-80.3, -3.4], …].")
+    if not isinstance(points, list) or (points and len(points) < 3):
+        raise ValidationError(message, code="invalid_outline")
+    for point in points:
+        if (
+            not isinstance(point, list | tuple)
+            or len(point) != 2
+            or not all(isinstance(value, int | float) and not isinstance(value, bool) for value in point)
+            or not (-180 <= point[0] <= 180 and -90 <= point[1] <= 90)
+        ):
+            raise ValidationError(message, code="invalid_outline")
 
 
 class TimestampedModel(models.Model):
@@ -46,6 +62,16 @@ class Country(TimestampedModel):
     image_alt = models.CharField(_("image description"), max_length=200, blank=True)
     vpi_status = models.CharField(
         _("VPI status"), max_length=20, choices=VPIStatus.choices, blank=True, default=VPIStatus.UNKNOWN
+    )
+    outline = models.JSONField(
+        _("map outline"),
+        default=list,
+        blank=True,
+        validators=[validate_outline],
+        help_text=_(
+            "The country's border as a list of [longitude, latitude] points, e.g. [[-80.3, -3.4], …]; "
+            "used to draw where its groups are. Leave empty to show no map."
+        ),
     )
     vpi_status_since = models.PositiveSmallIntegerField(
         _("VPI status since (year)"),
@@ -170,6 +196,24 @@ class WorkingGroup(TimestampedModel):
     location = models.CharField(
         _("city or region"), max_length=100, help_text=_("Where the group meets, e.g. Lima or Cusco.")
     )
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=7,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+        help_text=_("Where the group meets, for the country map, e.g. -13.5320 for Cusco."),
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=7,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+        help_text=_("e.g. -71.9675 for Cusco."),
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.PARTNER)
     year_founded = models.PositiveSmallIntegerField(
         _("year founded"),
@@ -220,6 +264,19 @@ class WorkingGroup(TimestampedModel):
             ),
             models.CheckConstraint(
                 condition=Q(status__in=PublicationStatus.values), name="working_group_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(
+                    latitude__isnull=False,
+                    longitude__isnull=False,
+                    latitude__gte=-90,
+                    latitude__lte=90,
+                    longitude__gte=-180,
+                    longitude__lte=180,
+                ),
+                name="working_group_coordinates_on_earth",
+                violation_error_message=_("Give both latitude and longitude, within the Earth's range."),
             ),
         ]
 

@@ -8,6 +8,8 @@ values the command writes. Records refer to one another by those keys. Fields le
 publication dates, the country's VPI status…) are not on the page: the command leaves them to staff.
 """
 
+from decimal import Decimal
+
 PILLARS = [
     {
         "slug": "state",
@@ -47,12 +49,84 @@ DOCUMENT_TYPES = [
     {"slug": "guidance", "order": 4, "name_es": "Guía", "name_en": "Guidance"},
 ]
 
+# Not on the page: a simplified outline of Peru's border ([longitude, latitude], clockwise from Tumbes),
+# enough for the country page to draw where its groups are; accurate to a few tens of kilometres.
+PERU_OUTLINE = [
+    [-80.34, -3.39],
+    [-80.15, -3.9],
+    [-80.45, -4.2],
+    [-79.95, -4.4],
+    [-79.45, -4.55],
+    [-79.0, -4.95],
+    [-78.65, -4.55],
+    [-78.35, -3.4],
+    [-77.85, -3.0],
+    [-76.65, -2.6],
+    [-75.55, -1.55],
+    [-75.25, -0.95],
+    [-75.22, -0.04],
+    [-74.8, -0.2],
+    [-74.25, -1.0],
+    [-73.65, -1.25],
+    [-73.1, -2.1],
+    [-72.1, -2.45],
+    [-71.4, -2.3],
+    [-70.9, -2.2],
+    [-70.05, -2.7],
+    [-70.7, -3.8],
+    [-69.95, -4.23],
+    [-70.6, -4.15],
+    [-71.7, -4.5],
+    [-72.85, -5.15],
+    [-73.2, -6.0],
+    [-73.7, -6.9],
+    [-73.75, -7.35],
+    [-74.0, -7.55],
+    [-73.55, -8.4],
+    [-72.95, -9.0],
+    [-73.2, -9.45],
+    [-72.35, -9.5],
+    [-72.15, -10.0],
+    [-71.35, -10.0],
+    [-70.6, -9.45],
+    [-70.6, -11.0],
+    [-69.57, -10.95],
+    [-68.7, -12.5],
+    [-68.85, -12.9],
+    [-68.95, -13.6],
+    [-68.85, -14.45],
+    [-69.4, -15.1],
+    [-69.1, -15.9],
+    [-69.05, -16.57],
+    [-69.6, -17.2],
+    [-69.8, -17.65],
+    [-70.38, -18.35],
+    [-71.35, -17.65],
+    [-72.0, -17.03],
+    [-72.7, -16.62],
+    [-74.25, -15.85],
+    [-75.2, -15.35],
+    [-76.3, -13.8],
+    [-76.4, -13.1],
+    [-77.15, -12.05],
+    [-77.6, -11.1],
+    [-78.15, -10.07],
+    [-78.6, -9.08],
+    [-79.05, -8.1],
+    [-79.57, -7.4],
+    [-79.9, -6.8],
+    [-81.2, -5.9],
+    [-81.1, -5.09],
+    [-81.33, -4.67],
+]
+
 # The page does not give Peru's VPI status: it stays at the model's default, "unknown", for staff to set.
 COUNTRY = {
     "iso_code": "PE",
     "slug": "peru",
     "name_es": "Perú",
     "name_en": "Peru",
+    "outline": PERU_OUTLINE,
     "introduction_es": (
         "El Perú tiene una población de más de 32 millones de habitantes; es el decimonoveno país más "
         "extenso del mundo y el tercero más grande de América del Sur. Es uno de los países más ricos del "
@@ -86,6 +160,8 @@ WORKING_GROUPS = [
             "name_en": "Lima Partner In-Country Working Group",
             "location_es": "Lima",
             "location_en": "Lima",
+            "latitude": Decimal("-12.0464"),
+            "longitude": Decimal("-77.0428"),
             # The page's "NGOs, companies and diplomatic," lost a word: its next paragraph names the
             # "diplomatic representations" among the observers.
             "founded_by_es": (
@@ -182,6 +258,8 @@ WORKING_GROUPS = [
             "name_en": "Cusco Partner In-Country Working Group",
             "location_es": "Cusco",
             "location_en": "Cusco",
+            "latitude": Decimal("-13.5320"),
+            "longitude": Decimal("-71.9675"),
             "vision_es": (
                 "La visión del grupo de trabajo es garantizar una gobernanza adecuada en la promoción e "
                 "implementación de los Principios Voluntarios de Seguridad y Derechos Humanos."

@@ -1,7 +1,7 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
-from groups.charts import composition_chart
+from groups.charts import composition_chart, country_map
 from groups.models import Country, Pillar, WorkingGroup
 
 
@@ -30,8 +30,9 @@ def about(request):
 
 def country_detail(request, slug):
     country = get_object_or_404(Country, slug=slug)
-    groups = list(visible_groups(request).in_country(country))
-    return render(request, "groups/country_detail.html", {"country": country, "groups": groups})
+    groups = list(visible_groups(request).in_country(country).with_country())
+    context = {"country": country, "groups": groups, "map": country_map(country, groups)}
+    return render(request, "groups/country_detail.html", context)
 
 
 def group_detail(request, country_slug, slug):

@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "icwg_portal.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "icwg_portal.urls"

@@ -271,3 +271,69 @@ class TestLightAndSelfContained:
         ]
         assert external == []
         assert "<script src" not in page  # the public site works without JavaScript
+
+
+class TestCountryMap:
+    def test_country_page_draws_where_its_groups_meet(self, client, peru):
+        page = html(client.get("/en/countries/peru/"))
+        svg = re.search(r'<svg role="img"[^>]*aria-labelledby="map-title-peru".*?</svg>', page, re.S).group(0)
+        assert "Map of Peru: where its working groups meet — Lima, Cusco" in svg
+        assert svg.count("<circle") == 2
+        lima = re.search(
+            r'<a href="/en/countries/peru/lima/">\s*<circle[^>]*cx="([\d.]+)" cy="([\d.]+)"', svg
+        )
+        cusco = re.search(
+            r'<a href="/en/countries/peru/cusco/">\s*<circle[^>]*cx="([\d.]+)" cy="([\d.]+)"', svg
+        )
+        # Cusco lies east and south of Lima: further right and lower on the map.
+        assert float(cusco.group(1)) > float(lima.group(1)) and float(cusco.group(2)) > float(lima.group(2))
+
+    def test_spanish_numbers_do_not_break_the_drawing(self, client, peru):
+        page = html(client.get("/es/paises/peru/"))
+        assert re.search(r'cx="\d+\.\d"', page) and not re.search(r'cx="\d+,\d"', page)
+
+    def test_a_group_without_coordinates_is_listed_but_not_drawn(self, client, peru):
+        WorkingGroup.objects.filter(slug="cusco").update(latitude=None, longitude=None)
+        page = html(client.get("/en/countries/peru/"))
+        assert page.count("<circle") == 1 and "/en/countries/peru/cusco/" in page
+
+    def test_a_country_without_outline_shows_no_map(self, client, peru):
+        type(peru).objects.filter(pk=peru.pk).update(outline=[])
+        assert (
+            "<svg"
+            not in html(client.get("/en/countries/peru/")).split("<main", 1)[1].split("working groups")[0]
+        )
+
+    @pytest.mark.parametrize("outline", [[[1, 2]], "Peru", [[1, 2], [3, 4], [500, 1]], [[1, 2], [3], [4, 5]]])
+    def test_a_malformed_outline_is_refused_with_a_message(self, peru, outline):
+        from django.core.exceptions import ValidationError
+
+        peru.outline = outline
+        with pytest.raises(ValidationError) as error:
+            peru.full_clean()
+        assert "[longitude, latitude]" in str(error.value.message_dict["outline"])
+
+    def test_half_a_position_is_refused_by_the_database(self, cusco):
+        from django.db import IntegrityError, transaction
+
+        with pytest.raises(IntegrityError), transaction.atomic():
+            WorkingGroup.objects.filter(pk=cusco.pk).update(longitude=None)
+
+
+@pytest.mark.parametrize("url", ["/en/", "/es/", "/en/about/", "/en/countries/peru/", "/en/contacts/"])
+def test_listing_pages_cost_the_same_few_queries_however_many_groups(
+    client, peru, url, django_assert_max_num_queries
+):
+    for number in range(40):
+        group = WorkingGroup.objects.create(
+            country=peru,
+            name_es=f"Grupo {number}",
+            slug=f"grupo-{number}",
+            location_es="Puno",
+            status="published",
+        )
+        Contact.objects.create(group=group, person=f"Persona {number}", emails=f"p{number}@example.org")
+    with django_assert_max_num_queries(4):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert any(text in html(response) for text in ("Grupo 39", "Persona 39", "42 working groups"))
