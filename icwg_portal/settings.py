@@ -124,6 +124,8 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 # Images staff upload are re-encoded: longest side at most this many pixels, metadata stripped.
 IMAGE_MAX_SIDE = 1600
 IMAGE_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+# The largest document file staff may upload (documents/uploads.py). Default: 50 MB.
+DOCUMENT_MAX_UPLOAD_BYTES = int(os.environ.get("DOCUMENT_MAX_UPLOAD_BYTES", 50 * 1024 * 1024))
 
 # --- Security -------------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
