@@ -29,7 +29,7 @@ install: $(VENV)/.installed-run ## Create the virtual environment and install th
 
 .PHONY: setup
 setup: install ## Migrate the embedded database, load the Peru content, make sure the admin account exists
-	@mkdir -p var
+	@mkdir -p var/static var/media
 	DEBUG=true $(PY) manage.py migrate --noinput
 	DEBUG=true $(PY) manage.py load_peru_content
 	DEBUG=true $(PY) manage.py ensure_admin
@@ -37,6 +37,13 @@ setup: install ## Migrate the embedded database, load the Peru content, make sur
 .PHONY: run
 run: setup ## Set up and serve the portal at http://127.0.0.1:$(PORT) (embedded SQLite, sample content)
 	DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+.PHONY: serve
+serve: install ## Serve the production setup with gunicorn (set SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL… first)
+	$(PY) manage.py check --deploy --fail-level WARNING
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(VENV)/bin/gunicorn --config gunicorn.conf.py
 
 .PHONY: test
 test: $(VENV)/.installed-dev ## Run the whole test suite against a throwaway PostgreSQL and Chromium

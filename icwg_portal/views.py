@@ -30,10 +30,12 @@ def switch_language(request, language):
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         language,
-        max_age=settings.LANGUAGE_COOKIE_AGE or 365 * 24 * 3600,
-        samesite="Lax",
-        secure=request.is_secure(),
-        httponly=True,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
     )
     return response
 
@@ -43,12 +45,21 @@ def switch_language(request, language):
 def robots_txt(request):
     lines = [
         "User-agent: *",
-        "Disallow: /admin/",
+        f"Disallow: /{settings.ADMIN_URL}",
         "Disallow: /language/",
         "Disallow: /i18n/",
         f"Sitemap: {request.build_absolute_uri(reverse('django.contrib.sitemaps.views.sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def login_locked_out(request, credentials, *args, **kwargs):  # noqa: ARG001 - django-axes' signature
+    """What django-axes shows after too many wrong passwords: the back office's layout and language."""
+    from django.contrib import admin
+
+    minutes = max(1, round(settings.AXES_COOLOFF_TIME.total_seconds() / 60))
+    context = {**admin.site.each_context(request), "minutes": minutes, "title": ""}
+    return render(request, "admin/locked_out.html", context, status=429)
 
 
 def page_not_found(request, exception):

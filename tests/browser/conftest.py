@@ -63,11 +63,22 @@ def new_page(browser, live_server):
         failed = []
         page.on("response", lambda response: failed.append(response.url) if response.status >= 400 else None)
         page.failed_responses = failed
+        # Anything the Content-Security-Policy refuses (an inline script or style, another host) is a bug.
+        violations = []
+        page.on(
+            "console",
+            lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None,
+        )
+        page.csp_violations = violations
+        pages.append(page)
         return page
 
+    pages = []
     yield make
     for context in contexts:
         context.close()
+    refused = [text for page in pages for text in page.csp_violations]
+    assert not refused, f"the Content-Security-Policy refused: {refused}"
 
 
 @pytest.fixture

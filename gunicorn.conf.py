@@ -1,0 +1,35 @@
+"""gunicorn settings for the ICWG Portal in production (`make serve`, or `gunicorn -c gunicorn.conf.py`).
+
+Every value can be overridden by an environment variable, as the twelve-factor app wants.
+"""
+
+import multiprocessing
+import os
+
+wsgi_app = "icwg_portal.wsgi:application"
+bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
+
+# Sync workers: the portal's requests are short and CPU-bound (rendering); two per core plus one is
+# gunicorn's own advice. Downloads are streamed, so a long download occupies a worker but not its memory.
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+worker_class = "sync"
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
+graceful_timeout = 30
+keepalive = 5
+# Recycle workers now and then so a slow leak can never grow without bound.
+max_requests = 2000
+max_requests_jitter = 200
+# Several instances on one machine (or in tests) must not fight over one control socket.
+control_socket_disable = True
+
+# Logs to stdout/stderr, the access log as one JSON object a line like the application's own logs.
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+access_log_format = (
+    '{"time": "%(t)s", "logger": "gunicorn.access", "remote": "%(h)s", "method": "%(m)s", "path": "%(U)s", '
+    '"query": "%(q)s", "status": %(s)s, "bytes": "%(B)s", "duration_ms": %(M)s, "referer": "%(f)s", '
+    '"user_agent": "%(a)s"}'
+)
+# Behind a reverse proxy on the same machine or network: trust its X-Forwarded-* headers.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
