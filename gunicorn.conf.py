@@ -31,5 +31,20 @@ access_log_format = (
     '"query": "%(q)s", "status": %(s)s, "bytes": "%(B)s", "duration_ms": %(M)s, "referer": "%(f)s", '
     '"user_agent": "%(a)s"}'
 )
+# gunicorn's own messages (start, stop, worker timeouts) in the same JSON form as the application's.
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "icwg_portal.logging.JSONFormatter"}, "raw": {"format": "%(message)s"}},
+    "handlers": {
+        "error": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "json"},
+        "access": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "raw"},
+    },
+    "root": {"handlers": ["error"], "level": loglevel.upper()},
+    "loggers": {
+        "gunicorn.error": {"handlers": ["error"], "level": loglevel.upper(), "propagate": False},
+        "gunicorn.access": {"handlers": ["access"], "level": "INFO", "propagate": False},
+    },
+}
 # Behind a reverse proxy on the same machine or network: trust its X-Forwarded-* headers.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")

@@ -10,7 +10,8 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key-" + "x" * 40)
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 # The test client and the live server speak plain HTTP; tests that check the HTTPS-only behaviour switch it on
-# themselves (tests/test_security.py) or run the production configuration in gunicorn (tests/test_deployment.py).
+# themselves (tests/test_security.py) or run the production configuration in gunicorn
+# (tests/test_deployment.py).
 os.environ.setdefault("HTTPS_ONLY", "false")
 # Static files are served from the source folders (no collectstatic before each run); WhiteNoise still wants
 # the collection folder to exist.

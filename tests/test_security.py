@@ -1,4 +1,4 @@
-"""Safe by default: security headers on every response, cookies, the deploy checklist, login lockout, health."""
+"""Safe by default: security headers on every response, cookies, deploy checklist, login lockout, health."""
 
 import os
 import subprocess
@@ -127,7 +127,7 @@ class TestLoginLockout:
         assert allowed.status_code == 302
 
     def test_the_lockout_page_speaks_the_staff_members_language(self, db):
-        for attempt in range(5):
+        for _attempt in range(5):
             response = self.fail(Client(), "boss", "10.3.3.3", language="es")
         body = response.content.decode()
         assert response.status_code == 429

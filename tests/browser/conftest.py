@@ -67,7 +67,7 @@ def new_page(browser, live_server):
         violations = []
         page.on(
             "console",
-            lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None,
+            lambda message: "Content Security Policy" in message.text and violations.append(message.text),
         )
         page.csp_violations = violations
         pages.append(page)
