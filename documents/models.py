@@ -1,6 +1,9 @@
+import secrets
+
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import PublicationStatus, TimestampedModel
@@ -40,7 +43,25 @@ class DocumentQuerySet(models.QuerySet):
         return self.filter(groups=group)
 
     def with_list_details(self):
-        return self.select_related("document_type", "publisher")
+        """What a list item shows (type, publisher, each file's language, format, size and cover)."""
+        return self.select_related("document_type", "publisher").prefetch_related("files")
+
+    def in_language(self, language):
+        """Documents written in ``language`` or with a file (a translation, a summary) in it."""
+        return self.filter(
+            Q(language=language)
+            | Exists(DocumentFile.objects.filter(document=OuterRef("pk"), language=language))
+        )
+
+    def published_in_year(self, year):
+        return self.filter(publication_date__year=year)
+
+    def for_country(self, country):
+        return self.filter(
+            Exists(
+                Document.groups.through.objects.filter(document=OuterRef("pk"), workinggroup__country=country)
+            )
+        )
 
 
 class Document(TimestampedModel):
@@ -57,7 +78,6 @@ class Document(TimestampedModel):
         default=DocumentLanguage.SPANISH,
         help_text=_("The language the document itself is written in."),
     )
-    file = models.FileField(_("file"), upload_to="documents/%Y/", blank=True)
     external_url = models.URLField(
         _("external link"), max_length=500, blank=True, help_text=_("For documents hosted elsewhere.")
     )
@@ -105,3 +125,119 @@ class Document(TimestampedModel):
     @property
     def is_published(self):
         return self.status == PublicationStatus.PUBLISHED
+
+    def files_in_order(self):
+        """The document's files, the original language first (uses ``files`` when prefetched)."""
+        return sorted(self.files.all(), key=lambda file: (file.language != self.language, file.language))
+
+
+class FileFormat(models.TextChoices):
+    """The formats staff may upload, each recognised from the file's content (documents/uploads.py)."""
+
+    PDF = "pdf", "PDF"
+    DOCX = "docx", _("Word document")
+    ODT = "odt", _("OpenDocument text")
+    XLSX = "xlsx", _("Excel spreadsheet")
+    ODS = "ods", _("OpenDocument spreadsheet")
+    PNG = "png", _("PNG image")
+    JPEG = "jpeg", _("JPEG image")
+    WEBP = "webp", _("WebP image")
+
+
+class FileKind(models.TextChoices):
+    ORIGINAL = "original", _("Original")
+    TRANSLATION = "translation", _("Translation")
+    SUMMARY = "summary", _("Summary")
+
+
+class DocumentFileQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(document__status=PublicationStatus.PUBLISHED)
+
+
+def document_file_path(document_file, filename):
+    """Where a file is stored: an ASCII name in a folder no one can guess, should the storage be public."""
+    return f"documents/{timezone.now():%Y}/{secrets.token_hex(8)}/{filename}"
+
+
+def document_cover_path(document_file, filename):
+    return f"documents/covers/{timezone.now():%Y}/{secrets.token_hex(8)}/{filename}"
+
+
+class DocumentFile(TimestampedModel):
+    """One file of a document in one language: the original, a translation or a summary.
+
+    Everything but the language, kind and note is computed from the uploaded file (documents/uploads.py)
+    and written by documents/services.py, never typed by staff.
+    """
+
+    document = models.ForeignKey(
+        Document, verbose_name=_("document"), on_delete=models.CASCADE, related_name="files"
+    )
+    language = models.CharField(
+        _("language of the file"),
+        max_length=5,
+        choices=DocumentLanguage.choices,
+        default=DocumentLanguage.SPANISH,
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=FileKind.choices, default=FileKind.ORIGINAL)
+    note = models.CharField(
+        _("note"),
+        max_length=200,
+        blank=True,
+        help_text=_("Optional, shown next to the download, e.g. “Unofficial translation”."),
+    )
+    file = models.FileField(_("file"), upload_to=document_file_path, max_length=255)
+    original_filename = models.CharField(_("file name"), max_length=255, editable=False)
+    format = models.CharField(_("format"), max_length=10, choices=FileFormat.choices, editable=False)
+    mime_type = models.CharField(_("media type"), max_length=100, editable=False)
+    size = models.PositiveBigIntegerField(_("size in bytes"), default=0, editable=False)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, editable=False)
+    page_count = models.PositiveIntegerField(_("pages"), null=True, blank=True, editable=False)
+    text = models.TextField(_("extracted text"), blank=True, editable=False)
+    cover = models.ImageField(
+        _("cover thumbnail"),
+        upload_to=document_cover_path,
+        max_length=255,
+        blank=True,
+        editable=False,
+    )
+    cover_width = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    cover_height = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    download_count = models.PositiveIntegerField(_("downloads"), default=0, editable=False)
+
+    objects = DocumentFileQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["document", "language"]
+        verbose_name = _("file")
+        verbose_name_plural = _("files")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "language"],
+                name="document_file_one_per_language",
+                violation_error_message=_("This document already has a file in this language."),
+            ),
+            models.CheckConstraint(
+                condition=Q(language__in=DocumentLanguage.values), name="document_file_language_valid"
+            ),
+            models.CheckConstraint(condition=Q(kind__in=FileKind.values), name="document_file_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(format__in=FileFormat.values), name="document_file_format_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.document} ({self.get_language_display()})"
+
+    def get_absolute_url(self):
+        return reverse("documents:download", kwargs={"slug": self.document.slug, "language": self.language})
+
+    @property
+    def etag(self):
+        """A strong validator: the content's own digest, the same on every server and after a restore."""
+        return f'"{self.sha256[:40]}"'
+
+    @property
+    def format_label(self):
+        return self.format.upper()

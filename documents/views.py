@@ -1,8 +1,13 @@
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_safe
 
-from documents.models import Document
+from documents import services
+from documents.downloads import file_response
+from documents.forms import LibraryFilterForm
+from documents.models import Document, DocumentFile
+
+PAGE_SIZE = 20
 
 
 def visible_documents(request):
@@ -14,12 +19,47 @@ def visible_documents(request):
 
 @require_GET
 def document_list(request):
-    page = Paginator(visible_documents(request), 25).get_page(request.GET.get("page"))
-    return render(request, "documents/document_list.html", {"page": page, "documents": page.object_list})
+    documents = visible_documents(request)
+    form = LibraryFilterForm(request.GET, documents)
+    page_number = request.GET.get("page", "")
+    page_number = int(page_number) if page_number.isdigit() else 1
+    given = request.GET.copy()
+    given.pop("page", None)
+    if not form.ignored and given.urlencode() != form.query_string():
+        # Empty or reordered filters (a submitted form): one short, shareable address for the selection.
+        canonical = form.query_string(page=page_number)
+        return redirect(f"{request.path}?{canonical}" if canonical else request.path)
+    page = Paginator(form.filter(documents), PAGE_SIZE).get_page(page_number)
+    context = {
+        "form": form,
+        "page": page,
+        "documents": page.object_list,
+        "filters": form.descriptions(),
+        "query": form.query_string(),
+        "canonical_query": form.query_string(page=page.number),
+    }
+    return render(request, "documents/document_list.html", context)
 
 
 @require_GET
 def document_detail(request, slug):
     document = get_object_or_404(visible_documents(request).prefetch_related("groups__country"), slug=slug)
     groups = [group for group in document.groups.all() if group.is_published or request.user.is_staff]
-    return render(request, "documents/document_detail.html", {"document": document, "groups": groups})
+    return render(
+        request,
+        "documents/document_detail.html",
+        {"document": document, "groups": groups, "files": document.files_in_order()},
+    )
+
+
+@require_safe
+def document_download(request, slug, language):
+    files = DocumentFile.objects.select_related("document")
+    if not request.user.is_staff:
+        files = files.published()
+    document_file = get_object_or_404(files, document__slug=slug, language=language)
+    cache_control = "public, max-age=3600" if document_file.document.is_published else "private, no-cache"
+    response = file_response(request, document_file, cache_control)
+    if response.counted:
+        services.record_download(document_file)
+    return response

@@ -1,12 +1,15 @@
 """The back office for documents and document types."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from documents.models import Document
+from documents.models import Document, DocumentFile
 from tests import factories
+from tests.documents import samples
 
 pytestmark = pytest.mark.django_db
 
@@ -16,6 +19,16 @@ def superuser_client():
     client = Client()
     client.force_login(factories.make_superuser())
     return client
+
+
+def no_files(initial=0):
+    """The file inline's management form, with no file row sent."""
+    return {
+        "files-TOTAL_FORMS": str(initial),
+        "files-INITIAL_FORMS": str(initial),
+        "files-MIN_NUM_FORMS": "0",
+        "files-MAX_NUM_FORMS": "1000",
+    }
 
 
 def changelist_rows(response):
@@ -81,6 +94,7 @@ def test_staff_member_adds_a_document_in_both_languages(superuser_client):
             "external_url": "example.org/mapeo.pdf",
             "publication_date": "2019-06-01",
             "groups": [cusco.pk],
+            **no_files(),
         },
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
@@ -106,6 +120,7 @@ def test_a_document_without_its_spanish_title_is_refused(superuser_client):
             "document_type": document_type.pk,
             "language": "en",
             "status": "draft",
+            **no_files(),
         },
         HTTP_ACCEPT_LANGUAGE="es",
     )
@@ -161,3 +176,198 @@ class TestFilters:
 def test_an_anonymous_visitor_is_sent_to_the_login(client):
     response = client.get("/admin/documents/document/")
     assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+
+
+# --- Files: uploaded through the document's inline, checked, stored with the record or not at all ----------
+
+
+def stored(media_root):
+    return sorted(str(p.relative_to(media_root)) for p in media_root.rglob("*") if p.is_file())
+
+
+def document_form(document_type, **fields):
+    return {
+        "title_es": "Formalización minera",
+        "title_en": "Mining formalisation",
+        "slug": "formalizacion-minera",
+        "document_type": document_type.pk,
+        "language": "es",
+        "status": "published",
+        **fields,
+    }
+
+
+def file_row(upload, language="es", index=0, **fields):
+    return {
+        f"files-{index}-language": language,
+        f"files-{index}-kind": "original",
+        f"files-{index}-file": upload,
+        f"files-{index}-note": "",
+        **{f"files-{index}-{name}": value for name, value in fields.items()},
+    }
+
+
+class TestFileUploads:
+    def test_a_spanish_pdf_is_uploaded_with_the_document(self, superuser_client, media_on_disk):
+        document_type = factories.make_document_type()
+        content = samples.pdf_bytes(("Formalización minera", "Anexo"))
+        response = superuser_client.post(
+            "/admin/documents/document/add/",
+            {
+                **document_form(document_type),
+                **no_files(),
+                "files-TOTAL_FORMS": "1",
+                **file_row(samples.upload("Formalización minera.pdf", content)),
+            },
+        )
+        assert response.status_code == 302, response.context["inline_admin_formsets"][0].formset.errors
+        document_file = DocumentFile.objects.get()
+        assert document_file.document.slug == "formalizacion-minera"
+        assert (document_file.original_filename, document_file.page_count) == ("Formalización minera.pdf", 2)
+        assert document_file.cover and "Anexo" in document_file.text
+        with document_file.file.open("rb") as file:
+            assert file.read() == content
+        assert len(stored(media_on_disk)) == 2
+
+        # The change page shows what was computed, with the file's download link.
+        page = superuser_client.get(f"/admin/documents/document/{document_file.document.pk}/change/")
+        text = page.content.decode()
+        assert re.search(r"PDF, [^,]+, 2 pages, 0 downloads", text)
+        assert document_file.get_absolute_url() in text
+
+    def test_a_disguised_file_is_refused_in_spanish_and_nothing_is_saved(
+        self, superuser_client, media_on_disk
+    ):
+        document_type = factories.make_document_type()
+        response = superuser_client.post(
+            "/admin/documents/document/add/",
+            {
+                **document_form(document_type),
+                **no_files(),
+                "files-TOTAL_FORMS": "1",
+                **file_row(samples.upload("informe.pdf", samples.SVG_WITH_SCRIPT)),
+            },
+            HTTP_ACCEPT_LANGUAGE="es",
+        )
+        assert response.status_code == 200
+        errors = response.context["inline_admin_formsets"][0].formset.errors[0]["file"]
+        assert errors == [
+            "«informe.pdf» tiene nombre de archivo PDF, pero su contenido es una imagen SVG, que puede "
+            "contener scripts. Se rechazó. Suba un PDF, un archivo de Word, Excel u OpenDocument, o una "
+            "imagen PNG, JPEG o WebP."
+        ]
+        assert not Document.objects.exists() and not DocumentFile.objects.exists()
+        assert stored(media_on_disk) == []
+
+    def test_a_new_file_row_without_a_file_is_refused(self, superuser_client):
+        document_type = factories.make_document_type()
+        response = superuser_client.post(
+            "/admin/documents/document/add/",
+            {
+                **document_form(document_type),
+                **no_files(),
+                "files-TOTAL_FORMS": "1",
+                **file_row("", language="en"),
+            },
+        )
+        assert response.status_code == 200
+        assert not Document.objects.exists()
+
+    def test_two_files_in_the_same_language_are_refused(self, superuser_client, media_on_disk):
+        document_type = factories.make_document_type()
+        response = superuser_client.post(
+            "/admin/documents/document/add/",
+            {
+                **document_form(document_type),
+                **no_files(),
+                "files-TOTAL_FORMS": "2",
+                **file_row(samples.upload("a.pdf", samples.pdf_bytes()), index=0),
+                **file_row(samples.upload("b.png", samples.png_bytes()), index=1),
+            },
+        )
+        assert response.status_code == 200
+        assert not DocumentFile.objects.exists() and stored(media_on_disk) == []
+
+    def test_replacing_a_file_removes_the_old_one(
+        self, superuser_client, media_on_disk, django_capture_on_commit_callbacks
+    ):
+        document_file = samples.make_document_file(name="Borrador.pdf")
+        document = document_file.document
+        old = stored(media_on_disk)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = superuser_client.post(
+                f"/admin/documents/document/{document.pk}/change/",
+                {
+                    **document_form(document.document_type, slug=document.slug),
+                    **no_files(initial=1),
+                    "files-0-id": document_file.pk,
+                    "files-0-document": document.pk,
+                    **file_row(samples.upload("Versión final.odt", samples.odt_bytes())),
+                },
+            )
+        assert response.status_code == 302
+        document_file.refresh_from_db()
+        assert (document_file.original_filename, document_file.format) == ("Versión final.odt", "odt")
+        assert not set(old) & set(stored(media_on_disk))
+        assert len(stored(media_on_disk)) == 2
+
+    def test_deleting_a_file_row_or_the_document_removes_the_stored_files(
+        self, superuser_client, media_on_disk, django_capture_on_commit_callbacks
+    ):
+        document_file = samples.make_document_file()
+        document = document_file.document
+        with django_capture_on_commit_callbacks(execute=True):
+            superuser_client.post(
+                f"/admin/documents/document/{document.pk}/change/",
+                {
+                    **document_form(document.document_type, slug=document.slug),
+                    **no_files(initial=1),
+                    "files-0-id": document_file.pk,
+                    "files-0-document": document.pk,
+                    **file_row("", DELETE="on"),
+                },
+            )
+        assert not DocumentFile.objects.exists() and stored(media_on_disk) == []
+
+        samples.make_document_file(document)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = superuser_client.post(
+                f"/admin/documents/document/{document.pk}/delete/", {"post": "yes"}
+            )
+        assert response.status_code == 302
+        assert not Document.objects.exists() and stored(media_on_disk) == []
+
+
+def test_the_change_list_shows_cover_formats_languages_and_downloads(
+    superuser_client, django_assert_max_num_queries
+):
+    def with_files(number):
+        document = factories.make_document()
+        for language in ("es", "en"):
+            DocumentFile.objects.create(
+                document=document,
+                language=language,
+                file=f"documents/{number}-{language}.pdf",
+                cover=f"documents/covers/{number}-{language}.jpg",
+                cover_width=240,
+                cover_height=320,
+                original_filename="x.pdf",
+                format="pdf",
+                mime_type="application/pdf",
+                size=1000,
+                sha256="0" * 64,
+                download_count=number,
+            )
+
+    for number in range(3):
+        with_files(number)
+    few = count_queries(superuser_client, "/admin/documents/document/")
+    for number in range(3, 30):
+        with_files(number)
+    with django_assert_max_num_queries(few):
+        response = superuser_client.get("/admin/documents/document/")
+    page = response.content.decode()
+    assert 'class="document-cover-thumbnail"' in page and 'width="60" height="80"' in page
+    assert '<td class="field-file_formats">PDF, PDF</td>' in page
+    assert '<td class="field-file_languages">Spanish, English</td>' in page
+    assert '<td class="field-downloads">58</td>' in page

@@ -1,0 +1,145 @@
+"""Writes that change a document's files: the database rows and the stored files stay in step.
+
+- A file is stored only inside ``atomic_with_files()``; if the transaction fails, every file it stored is
+  deleted again, so no stored file is left without its record.
+- A replaced or deleted file is removed from the storage only once the transaction has committed, so a
+  failure never leaves a record pointing at a deleted file.
+- Everything goes through Django's storage API (open, save, delete), never a local path: moving the files to
+  S3-compatible object storage is a matter of settings.
+"""
+
+import logging
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import partial
+from pathlib import PurePath
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F
+
+from documents.models import DocumentFile
+from documents.uploads import inspect_upload, readable_filename, storage_filename
+
+logger = logging.getLogger(__name__)
+
+# Files stored by the innermost atomic_with_files() block still open in this thread or task.
+_stored_in_block = ContextVar("documents_stored_in_block", default=None)
+
+
+@contextmanager
+def atomic_with_files():
+    """A database transaction whose newly stored files are deleted again if it does not commit."""
+    stored = []
+    token = _stored_in_block.set(stored)
+    try:
+        with transaction.atomic():
+            yield
+    except BaseException:
+        delete_stored_files(stored)
+        raise
+    finally:
+        _stored_in_block.reset(token)
+    outer = _stored_in_block.get()
+    if outer is not None:
+        outer.extend(stored)  # the enclosing block may still fail: it cleans up these too
+
+
+def _store(field_file, name, content):
+    stored = _stored_in_block.get()
+    if stored is None:
+        raise RuntimeError("Store document files inside documents.services.atomic_with_files().")
+    field_file.save(name, content, save=False)
+    stored.append((field_file.storage, field_file.name))
+
+
+def stored_files(document_file):
+    """(storage, name) of the file and cover a DocumentFile holds in the database now."""
+    if document_file.pk is None:
+        return []
+    row = DocumentFile.objects.filter(pk=document_file.pk).values("file", "cover").first() or {}
+    return [
+        (field.storage, row[field.name])
+        for field in (DocumentFile._meta.get_field("file"), DocumentFile._meta.get_field("cover"))
+        if row.get(field.name)
+    ]
+
+
+def save_document_file(document_file, upload=None, inspected=None):
+    """Save a DocumentFile; with ``upload``, store that file and everything computed from it.
+
+    ``inspected`` is the result of ``uploads.inspect_upload(upload)`` when the caller (a form) has already
+    checked the file; otherwise it is checked here and ValidationError raised before anything is stored.
+    """
+    if upload is not None and inspected is None:
+        inspected = inspect_upload(upload)
+    with atomic_with_files():
+        previous = stored_files(document_file)
+        if upload is not None:
+            apply_upload(document_file, upload, inspected)
+        document_file.full_clean()
+        document_file.save()
+        current = {(document_file.file.name), (document_file.cover.name or None)}
+        replaced = [(storage, name) for storage, name in previous if name not in current]
+        if replaced:
+            transaction.on_commit(partial(delete_stored_files, replaced))
+    return document_file
+
+
+def apply_upload(document_file, upload, inspected):
+    readable = readable_filename(upload.name, inspected.extension)
+    document_file.original_filename = readable
+    document_file.format = inspected.format
+    document_file.mime_type = inspected.mime_type
+    document_file.size = inspected.size
+    document_file.sha256 = inspected.sha256
+    document_file.page_count = inspected.page_count
+    document_file.text = inspected.text
+    upload.seek(0)
+    _store(document_file.file, storage_filename(readable), upload)
+    if inspected.cover:
+        cover_name = f"{PurePath(storage_filename(readable)).stem}.jpg"
+        _store(document_file.cover, cover_name, ContentFile(inspected.cover))
+        document_file.cover_width, document_file.cover_height = inspected.cover_width, inspected.cover_height
+    else:
+        document_file.cover = ""
+        document_file.cover_width = document_file.cover_height = None
+
+
+def delete_document_file(document_file):
+    """Delete the record now and its stored file and cover once the deletion has committed."""
+    with atomic_with_files():
+        files = stored_files(document_file)
+        document_file.delete()
+        transaction.on_commit(partial(delete_stored_files, files))
+
+
+def delete_documents(documents):
+    """Delete documents (a queryset or a list) with their files: records now, stored files after commit."""
+    with atomic_with_files():
+        document_files = DocumentFile.objects.filter(document__in=list(documents))
+        files = [
+            (field.storage, name)
+            for file_name, cover_name in document_files.values_list("file", "cover")
+            for field, name in (
+                (DocumentFile._meta.get_field("file"), file_name),
+                (DocumentFile._meta.get_field("cover"), cover_name),
+            )
+            if name
+        ]
+        for document in documents:
+            document.delete()
+        transaction.on_commit(partial(delete_stored_files, files))
+
+
+def delete_stored_files(files):
+    for storage, name in files:
+        try:
+            storage.delete(name)
+        except Exception:  # noqa: BLE001 - a file left behind is logged; it must not fail the request
+            logger.exception("Could not delete the stored file %s", name)
+
+
+def record_download(document_file):
+    """Count a download with one UPDATE (no read, no lock held while the file streams)."""
+    DocumentFile.objects.filter(pk=document_file.pk).update(download_count=F("download_count") + 1)
