@@ -349,7 +349,7 @@ def test_three_published_spanish_documents_without_invented_files_or_links(loade
     for document in documents:
         assert document.language == "es"
         assert document.is_published
-        assert not document.file
+        assert not document.files.exists()
         assert document.external_url == ""
         assert document.title_es and document.title_en and document.title_es != document.title_en
         assert document.summary_es and document.summary_en and document.summary_es != document.summary_en

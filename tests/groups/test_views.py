@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils import translation
 
 from contacts.models import Contact
-from documents.models import Document
+from documents.models import Document, DocumentFile
 from groups.models import Membership, Organization, Pillar, WorkingGroup
 
 pytestmark = pytest.mark.django_db
@@ -165,10 +165,23 @@ class TestGroupPage:
                 status="published",
             )
             document.groups.add(cusco)
-        with django_assert_max_num_queries(8):
+            DocumentFile.objects.create(
+                document=document,
+                language="es",
+                file=f"documents/doc-{number}.pdf",
+                original_filename=f"Documento {number}.pdf",
+                format="pdf",
+                mime_type="application/pdf",
+                size=2_400_000,
+                sha256="0" * 64,
+                page_count=48,
+            )
+        # One query more than the sections: the documents' files (format, size, language badges), prefetched.
+        with django_assert_max_num_queries(9):
             response = client.get(cusco.get_absolute_url())
         assert response.status_code == 200 and "Organización 199" in html(response)
         assert "Documento 59" in html(response) and "Persona 199" in html(response)
+        assert html(response).count("PDF, 2.3\xa0MB, 48 pages, Spanish") == 60
 
 
 class TestOtherPages:
