@@ -78,3 +78,7 @@ lock: $(VENV)/.installed-dev ## Re-lock the dependencies declared in pyproject.t
 .PHONY: clean
 clean: ## Delete the virtual environment (keeps the database and uploads in var/)
 	rm -rf $(VENV)
+
+.PHONY: bench
+bench: $(VENV)/.installed-dev ## Measure a gunicorn worker's memory while it serves a 200 MB download
+	scripts/with-postgres $(PY) scripts/bench-download
