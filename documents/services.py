@@ -14,6 +14,7 @@ from contextvars import ContextVar
 from functools import partial
 from pathlib import PurePath
 
+from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
@@ -104,6 +105,36 @@ def apply_upload(document_file, upload, inspected):
     else:
         document_file.cover = ""
         document_file.cover_width = document_file.cover_height = None
+
+
+def refresh_metadata(document_file):
+    """Recompute everything shown about a stored file (e.g. one moved in by a migration) from its bytes.
+
+    The stored file keeps its name; a new cover replaces the old one, which goes after commit.
+    """
+    with document_file.file.storage.open(document_file.file.name, "rb") as stored:
+        stored.name = document_file.original_filename or document_file.file.name
+        inspected = inspect_upload(File(stored, name=stored.name))
+    with atomic_with_files():
+        previous = stored_files(document_file)
+        for field in ("format", "mime_type", "size", "sha256", "page_count", "text"):
+            setattr(document_file, field, getattr(inspected, field))
+        if inspected.cover:
+            _store(
+                document_file.cover,
+                f"{PurePath(document_file.file.name).stem}.jpg",
+                ContentFile(inspected.cover),
+            )
+            document_file.cover_width, document_file.cover_height = (
+                inspected.cover_width,
+                inspected.cover_height,
+            )
+        document_file.save()
+        replaced = [(storage, name) for storage, name in previous if name != document_file.file.name]
+        replaced = [(storage, name) for storage, name in replaced if name != document_file.cover.name]
+        if replaced:
+            transaction.on_commit(partial(delete_stored_files, replaced))
+    return document_file
 
 
 def delete_document_file(document_file):
