@@ -264,10 +264,12 @@ def read_pdf(uploaded, inspected):
         raise Refused(damaged_message(uploaded)) from error
     uploaded.seek(0)
     # The cover is drawn by PDFium, the renderer Chromium uses: a PDF it cannot open, visitors cannot either.
-    data = uploaded.read()
+    # It reads from the upload's own file (a temporary file for large uploads) rather than a copy in memory.
+    stream = getattr(uploaded, "file", uploaded)
+    source = stream if hasattr(stream, "readinto") else uploaded.read()
     with PDFIUM_LOCK:
         try:
-            pdf = pypdfium2.PdfDocument(data)
+            pdf = pypdfium2.PdfDocument(source)
         except pypdfium2.PdfiumError as error:
             raise Refused(damaged_message(uploaded)) from error
         try:
