@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -249,6 +250,16 @@ class WorkingGroup(TimestampedModel):
         _("image or logo"), upload_to="groups/", blank=True, validators=[validate_image_upload]
     )
     image_alt = models.CharField(_("image description"), max_length=200, blank=True)
+    coordinators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("coordinators"),
+        blank=True,
+        related_name="coordinated_groups",
+        help_text=_(
+            "Staff accounts in the “Group coordinators” role who edit this group in the back office: its "
+            "page, objectives, activities, memberships, contacts and documents, and no other group's."
+        ),
+    )
 
     objects = WorkingGroupQuerySet.as_manager()
 
@@ -256,6 +267,8 @@ class WorkingGroup(TimestampedModel):
         ordering = ["order", "name"]
         verbose_name = _("working group")
         verbose_name_plural = _("working groups")
+        # Held by the secretariat (groups/roles.py): without it, staff edit only the groups they coordinate.
+        permissions = [("edit_all_groups", _("Can edit every working group"))]
         constraints = [
             models.UniqueConstraint(fields=["country", "slug"], name="working_group_unique_slug_per_country"),
             models.CheckConstraint(

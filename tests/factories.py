@@ -9,11 +9,12 @@ import string
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.utils import translation
 
 from contacts.models import Contact
 from documents.models import Document, DocumentType
+from groups import roles
 from groups.models import Activity, Country, Membership, Objective, Organization, Pillar, WorkingGroup
 
 PASSWORD = "a-long-test-password-1234"  # noqa: S105
@@ -212,4 +213,19 @@ def make_staff_user(permissions=(), **fields):
         user.user_permissions.add(
             Permission.objects.get(content_type__app_label=app_label, codename=codename)
         )
+    return user
+
+
+def make_secretariat_user(**fields):
+    """A staff member in the "Secretariat" role (groups/roles.py), which every migrated database has."""
+    user = make_user(is_staff=True, **fields)
+    user.groups.add(Group.objects.get(name=roles.SECRETARIAT))
+    return user
+
+
+def make_coordinator(groups=(), **fields):
+    """A staff member in the "Group coordinators" role, coordinating ``groups``."""
+    user = make_user(is_staff=True, **fields)
+    user.groups.add(Group.objects.get(name=roles.GROUP_COORDINATORS))
+    user.coordinated_groups.set(groups)
     return user
