@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from contacts.models import Contact
 from groups.forms import BackOfficeMediaMixin, PreloadedAutocompleteInlineMixin
+from groups.permissions import GroupScopedAdminMixin
 
 
 class ContactInline(PreloadedAutocompleteInlineMixin, admin.StackedInline):
@@ -16,7 +17,7 @@ class ContactInline(PreloadedAutocompleteInlineMixin, admin.StackedInline):
 
 
 @admin.register(Contact)
-class ContactAdmin(BackOfficeMediaMixin, admin.ModelAdmin):
+class ContactAdmin(GroupScopedAdminMixin, BackOfficeMediaMixin, admin.ModelAdmin):
     list_display = (
         "person",
         "role",
@@ -26,7 +27,8 @@ class ContactAdmin(BackOfficeMediaMixin, admin.ModelAdmin):
         "is_public",
         "last_verified",
     )
-    list_filter = ("is_public", "role", "group__country", "group")
+    # RelatedOnly: the filter offers the groups of the contacts listed, i.e. only a coordinator's own groups.
+    list_filter = ("is_public", "role", "group__country", ("group", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("organization", "group")
     search_fields = (
         "person",

@@ -6,6 +6,7 @@ from adminsortable2.admin import (
     SortableTabularInline,
 )
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import Count
 from django.utils import timezone
@@ -19,6 +20,7 @@ from modeltranslation.admin import (
 from contacts.admin import ContactInline
 from groups.forms import BackOfficeMediaMixin, NormalisedImageForm, PreloadedAutocompleteInlineMixin
 from groups.models import Activity, Country, Membership, Objective, Organization, Pillar, WorkingGroup
+from groups.permissions import GroupScopedAdminMixin, edits_every_group, scope_to_editable_groups
 
 
 class WorkingGroupInline(admin.TabularInline):
@@ -31,6 +33,10 @@ class WorkingGroupInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    def get_queryset(self, request):
+        # A coordinator reading a country sees the groups they edit, not links to pages they cannot open.
+        return scope_to_editable_groups(super().get_queryset(request), request.user, group_path=None)
 
 
 @admin.register(Country)
@@ -111,7 +117,10 @@ class MembershipInline(PreloadedAutocompleteInlineMixin, admin.TabularInline):
 
 
 @admin.register(WorkingGroup)
-class WorkingGroupAdmin(BackOfficeMediaMixin, SortableAdminBase, TabbedTranslationAdmin):
+class WorkingGroupAdmin(
+    GroupScopedAdminMixin, BackOfficeMediaMixin, SortableAdminBase, TabbedTranslationAdmin
+):
+    group_path = None  # the groups themselves: a coordinator lists and opens only their own
     form = NormalisedImageForm
     list_display = ("name", "acronym", "country", "location", "kind", "status", "year_founded", "updated_at")
     list_filter = ("status", "country", "kind", "memberships__pillar")
@@ -126,12 +135,25 @@ class WorkingGroupAdmin(BackOfficeMediaMixin, SortableAdminBase, TabbedTranslati
         (_("On the map"), {"fields": (("latitude", "longitude"),), "classes": ("collapse",)}),
         (_("About the group"), {"fields": ("overview", "vision", "composition", "activities_summary")}),
         (_("Image"), {"fields": ("image", "image_alt"), "classes": ("collapse",)}),
+        (_("Back office access"), {"fields": ("coordinators",), "classes": ("collapse",)}),
     )
+    filter_horizontal = ("coordinators",)
     inlines = [ObjectiveInline, ActivityInline, MembershipInline, ContactInline]
 
     def get_queryset(self, request):
         # Filtering on memberships__pillar joins memberships: keep one row per group.
         return super().get_queryset(request).distinct()
+
+    def get_readonly_fields(self, request, obj=None):
+        # Who coordinates a group is the secretariat's choice: a coordinator sees it and cannot change it.
+        readonly = super().get_readonly_fields(request, obj)
+        return readonly if edits_every_group(request.user) else (*readonly, "coordinators")
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "coordinators":
+            # Only staff accounts can sign in to the back office.
+            kwargs["queryset"] = get_user_model().objects.filter(is_staff=True).order_by("username")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -141,9 +163,10 @@ class WorkingGroupAdmin(BackOfficeMediaMixin, SortableAdminBase, TabbedTranslati
 
 
 @admin.register(Activity)
-class ActivityAdmin(BackOfficeMediaMixin, TabbedTranslationAdmin):
+class ActivityAdmin(GroupScopedAdminMixin, BackOfficeMediaMixin, TabbedTranslationAdmin):
     list_display = ("title", "group", "kind", "start_date", "end_date")
-    list_filter = ("kind", "group__country", "group")
+    # RelatedOnly: the filter offers the listed activities' groups, so only a coordinator's own groups.
+    list_filter = ("kind", "group__country", ("group", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("group",)
     search_fields = ("title_es", "title_en", "description_es", "description_en")
     autocomplete_fields = ("group", "documents")
@@ -151,9 +174,15 @@ class ActivityAdmin(BackOfficeMediaMixin, TabbedTranslationAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(BackOfficeMediaMixin, admin.ModelAdmin):
+class MembershipAdmin(GroupScopedAdminMixin, BackOfficeMediaMixin, admin.ModelAdmin):
     list_display = ("organization", "group", "pillar", "role", "start_date", "end_date", "is_public")
-    list_filter = ("role", "pillar", "group__country", "group", "is_public")
+    list_filter = (
+        "role",
+        "pillar",
+        "group__country",
+        ("group", admin.RelatedOnlyFieldListFilter),
+        "is_public",
+    )
     list_select_related = ("organization", "group", "pillar")
     search_fields = (
         "organization__name_es",

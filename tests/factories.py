@@ -21,6 +21,8 @@ PASSWORD = "a-long-test-password-1234"  # noqa: S105
 
 # What a staff member who maintains the groups' pages holds (not a superuser).
 GROUP_EDITOR_PERMISSIONS = (
+    # Every group's pages, as the secretariat: without it, staff edit only the groups they coordinate.
+    "groups.edit_all_groups",
     "groups.view_country",
     "groups.view_organization",
     "groups.view_pillar",
