@@ -9,10 +9,12 @@ import os
 wsgi_app = "icwg_portal.wsgi:application"
 bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
 
-# Sync workers: the portal's requests are short and CPU-bound (rendering); two per core plus one is
-# gunicorn's own advice. Downloads are streamed, so a long download occupies a worker but not its memory.
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
-worker_class = "sync"
+# Threaded workers: page requests are short, but a large download to a slow phone can take minutes, and a
+# sync worker would be killed by the timeout mid-download; a thread is not (the worker's heartbeat goes on).
+# Each thread keeps its own database connection: workers x threads connections in all.
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() + 1))
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
 keepalive = 5

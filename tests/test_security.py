@@ -56,6 +56,19 @@ class TestHeaders:
         client.force_login(get_user_model().objects.create_superuser("boss", password=factories.PASSWORD))
         self.assert_protected(client.get("/admin/groups/workinggroup/", secure=True))
 
+    def test_download_responses(self, client, db, https_only):
+        from tests.documents.samples import make_document_file
+
+        document_file = make_document_file(name="Formalización minera.pdf")
+        document_file.document.status = "published"
+        document_file.document.save()
+        response = client.get(document_file.get_absolute_url(), secure=True)
+        assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+        self.assert_protected(response)
+        partial = client.get(document_file.get_absolute_url(), secure=True, HTTP_RANGE="bytes=0-9")
+        assert partial.status_code == 206
+        self.assert_protected(partial)
+
     def test_static_responses(self, client, db, https_only):
         response = client.get("/static/css/site.css", secure=True)
         assert response.status_code == 200
