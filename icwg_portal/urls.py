@@ -9,6 +9,7 @@ from django.views.static import serve
 from contacts.sitemaps import ContactDirectorySitemap
 from documents.sitemaps import DocumentSitemap
 from groups import views as group_views
+from groups.admin_views import translation_status_view
 from groups.sitemaps import CountrySitemap, StaticPageSitemap, WorkingGroupSitemap
 from icwg_portal import views
 
@@ -25,6 +26,11 @@ admin.site.site_title = _("ICWG Portal back office")
 admin.site.index_title = _("Content of the portal")
 
 urlpatterns = [
+    path(
+        f"{settings.ADMIN_URL}translations/",
+        admin.site.admin_view(translation_status_view),
+        name="translation_status",
+    ),
     path(settings.ADMIN_URL, admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("language/<str:language>/", views.switch_language, name="switch_language"),
