@@ -61,7 +61,8 @@ def translation_status(waiting_limit=10):
         names = [f.name for f in model._meta.fields if f.name in translated]  # in the form's order
         counts = {}
         for name in names:
-            counts[f"{name}__any"] = Count("pk", filter=filled(name, LANGUAGES[0]) | filled(name, LANGUAGES[1]))
+            in_any_language = filled(name, LANGUAGES[0]) | filled(name, LANGUAGES[1])
+            counts[f"{name}__any"] = Count("pk", filter=in_any_language)
             for language in LANGUAGES:
                 counts[f"{name}__{language}"] = Count("pk", filter=filled(name, language))
         totals = model._default_manager.aggregate(**counts)
