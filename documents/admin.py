@@ -11,6 +11,7 @@ from modeltranslation.admin import TabbedTranslationAdmin
 from documents import services, uploads
 from documents.models import Document, DocumentFile, DocumentType
 from groups.forms import BackOfficeMediaMixin
+from groups.permissions import GroupScopedAdminMixin
 
 ACCEPTED_EXTENSIONS = ".pdf,.docx,.odt,.xlsx,.ods,.png,.jpg,.jpeg,.webp"
 
@@ -105,7 +106,9 @@ class DocumentFileInline(admin.StackedInline):
 
 
 @admin.register(Document)
-class DocumentAdmin(BackOfficeMediaMixin, TabbedTranslationAdmin):
+class DocumentAdmin(GroupScopedAdminMixin, BackOfficeMediaMixin, TabbedTranslationAdmin):
+    # A coordinator sees and files documents only under the groups they coordinate (groups/permissions.py).
+    group_path = "groups"
     list_display = (
         "cover_thumbnail",
         "title",
@@ -119,7 +122,14 @@ class DocumentAdmin(BackOfficeMediaMixin, TabbedTranslationAdmin):
         "updated_at",
     )
     list_display_links = ("cover_thumbnail", "title")
-    list_filter = ("status", "language", "document_type", "groups__country", "groups", HasDownloadFilter)
+    list_filter = (
+        "status",
+        "language",
+        "document_type",
+        "groups__country",
+        ("groups", admin.RelatedOnlyFieldListFilter),
+        HasDownloadFilter,
+    )
     list_select_related = ("document_type", "publisher")
     search_fields = ("title_es", "title_en", "summary_es", "summary_en")
     prepopulated_fields = {"slug": ("title_es",)}

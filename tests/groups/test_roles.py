@@ -621,11 +621,6 @@ def test_every_admin_of_group_content_is_scoped_to_the_coordinators_groups():
     assert Objective not in admin.site._registry  # edited only inside its group's page, which is scoped
 
 
-@pytest.mark.xfail(
-    reason="The documents admin is being rewritten; its scoping (GroupScopedAdminMixin) is wired after that. "
-    "Remove this mark then.",
-    strict=False,
-)
 def test_the_documents_admins_are_scoped_to_the_coordinators_groups():
     unscoped = [
         model._meta.label
@@ -635,3 +630,22 @@ def test_the_documents_admins_are_scoped_to_the_coordinators_groups():
         and not isinstance(model_admin, GroupScopedAdminMixin)
     ]
     assert unscoped == []
+
+
+def test_in_the_real_documents_admin_a_coordinator_reaches_only_their_groups_documents(
+    coordinator_client, secretariat_client, cusco, lima
+):
+    ours = factories.make_document(
+        groups=[cusco], title_es="Mapeo de actores de Cusco", title_en="Cusco mapping"
+    )
+    theirs = factories.make_document(groups=[lima], title_es="Modelo peruano", title_en="Peruvian model")
+    listing = html(coordinator_client.get("/admin/documents/document/"))
+    assert "Cusco mapping" in listing or "Mapeo de actores de Cusco" in listing
+    assert "Peruvian model" not in listing and "Modelo peruano" not in listing
+    assert coordinator_client.get(change_url(ours)).status_code == 200
+    assert coordinator_client.get(change_url(theirs)).status_code == 404
+    delete = f"/admin/documents/document/{theirs.pk}/delete/"
+    assert coordinator_client.post(delete, {"post": "yes"}).status_code == 404
+    assert Document.objects.filter(pk=theirs.pk).exists()
+    # The secretariat still reaches both.
+    assert secretariat_client.get(change_url(theirs)).status_code == 200
