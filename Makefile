@@ -27,16 +27,22 @@ $(VENV)/.installed-dev: requirements-dev.lock | $(VENV)/bin/python
 .PHONY: install
 install: $(VENV)/.installed-run ## Create the virtual environment and install the portal
 
+# Local settings for trying and developing the portal (git-ignored; production sets real environment variables).
+.env:
+	@printf '# Written by make for local use: never deploy with it.\nDEBUG=true\nSECRET_KEY=%s\n' \
+		"$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
+	@echo "Wrote .env (DEBUG on, a generated SECRET_KEY) for local use."
+
 .PHONY: setup
-setup: install ## Migrate the embedded database, load the Peru content, make sure the admin account exists
+setup: install .env ## Migrate the embedded database, load the Peru content, make sure the admin account exists
 	@mkdir -p var/static var/media
-	DEBUG=true $(PY) manage.py migrate --noinput
-	DEBUG=true $(PY) manage.py load_peru_content
-	DEBUG=true $(PY) manage.py ensure_admin
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_peru_content
+	$(PY) manage.py ensure_admin
 
 .PHONY: run
 run: setup ## Set up and serve the portal at http://127.0.0.1:$(PORT) (embedded SQLite, sample content)
-	DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 .PHONY: serve
 serve: install ## Serve the production setup with gunicorn (set SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL… first)
@@ -61,8 +67,8 @@ fmt: $(VENV)/.installed-dev ## Fix style and formatting (ruff)
 	$(VENV)/bin/ruff format .
 
 .PHONY: messages
-messages: $(VENV)/.installed-dev ## Update locale/es/…/django.po from the code (needs GNU gettext), then compile it
-	DEBUG=true $(PY) manage.py makemessages --locale es --no-location --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*'
+messages: $(VENV)/.installed-dev .env ## Update locale/es/…/django.po from the code (needs GNU gettext), then compile it
+	$(PY) manage.py makemessages --locale es --no-location --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*'
 	$(PY) scripts/compile-messages
 
 .PHONY: compile-messages

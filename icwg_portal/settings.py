@@ -11,6 +11,23 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+def load_env_file(path):
+    """Read KEY=VALUE lines (as in .env.example) into the environment, never overriding what is already set.
+
+    `make run` writes a git-ignored .env for local work (DEBUG on, a generated key); production sets real
+    environment variables instead. ENV_FILE names another file; ENV_FILE= (empty) reads none.
+    """
+    if not path or not Path(path).is_file():
+        return
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        name, separator, value = line.strip().partition("=")
+        if separator and name and not name.startswith("#"):
+            os.environ.setdefault(name.strip(), value.strip().strip("'\""))
+
+
+load_env_file(os.environ.get("ENV_FILE", BASE_DIR / ".env"))
+
+
 def env_bool(name, default=False):
     value = os.environ.get(name)
     if value is None or value == "":

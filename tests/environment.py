@@ -6,6 +6,8 @@ The suite runs with DEBUG off, as production does, so it needs what production n
 import os
 from pathlib import Path
 
+# A developer's .env (DEBUG on, written by `make run`) must not leak into the suite.
+os.environ.setdefault("ENV_FILE", "")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-" + "x" * 40)
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

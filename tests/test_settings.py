@@ -61,3 +61,25 @@ def test_debug_runs_with_the_development_key_on_embedded_sqlite():
 def test_database_url_selects_postgresql():
     result = import_settings(DEBUG="true", DATABASE_URL="postgres://u:p@127.0.0.1:5999/icwg")
     assert result.stdout.split() == ["True", "django.db.backends.postgresql"]
+
+
+def test_a_local_env_file_is_read_without_overriding_the_environment(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text(
+        "# local\nDEBUG=true\nSECRET_KEY='" + "f" * 60 + "'\nALLOWED_HOSTS=from-file.example\n"
+    )
+    result = import_settings(ENV_FILE=str(env_file), ALLOWED_HOSTS="from-environment.example")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[0] == "True"
+    check = subprocess.run(
+        [sys.executable, "-c", "import icwg_portal.settings as s; print(s.ALLOWED_HOSTS, len(s.SECRET_KEY))"],
+        cwd=ROOT,
+        env={
+            **{k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}},
+            "ENV_FILE": str(env_file),
+            "ALLOWED_HOSTS": "from-environment.example",
+        },
+        capture_output=True,
+        text=True,
+    )
+    assert check.stdout.split() == ["['from-environment.example']", "60"], check.stderr
