@@ -85,6 +85,10 @@ lock: $(VENV)/.installed-dev ## Re-lock the dependencies declared in pyproject.t
 clean: ## Delete the virtual environment (keeps the database and uploads in var/)
 	rm -rf $(VENV)
 
+.PHONY: bench-pages
+bench-pages: $(VENV)/.installed-dev ## Measure how many public pages per second the production setup serves
+	scripts/with-postgres $(PY) scripts/bench-pages
+
 .PHONY: bench
 bench: $(VENV)/.installed-dev ## Measure a gunicorn worker's memory while it serves a 200 MB download
 	scripts/with-postgres $(PY) scripts/bench-download
