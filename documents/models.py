@@ -1,11 +1,13 @@
 import secrets
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from groups import search as site_search
 from groups.models import PublicationStatus, TimestampedModel
 
 
@@ -55,6 +57,33 @@ class DocumentQuerySet(models.QuerySet):
 
     def published_in_year(self, year):
         return self.filter(publication_date__year=year)
+
+    def search(self, query, language):
+        """Documents matching ``query`` in their title, summary or the text of their files, best first, each
+        with a marked title and excerpt in ``language`` (see groups/search.py)."""
+        title, summary = (
+            site_search.translated("title", language),
+            site_search.translated("summary", language),
+        )
+        if not site_search.is_full_text(self):
+            fields = ["title_es", "title_en", "summary_es", "summary_en", "files__text"]
+            return site_search.simple_results(self, query, fields, title, [summary])
+        full_text = site_search.FullTextSearch(query, language)
+        # A file's text is in the file's own language, whatever the page's. Files are matched on their own,
+        # once per search, through the index on their text (groups/migrations/0005_document_text_search).
+        file_text = site_search.Text(site_search.searched(F("text")), F("language"))
+        in_files = Q(
+            pk__in=DocumentFile.objects.filter(full_text.matches(file_text.value)).values("document")
+        )
+        excerpt = Coalesce(
+            full_text.excerpt(summary),
+            full_text.related_excerpt(
+                DocumentFile.objects.filter(document=OuterRef("pk")).order_by("pk"), file_text
+            ),
+            site_search.opening(summary),
+        )
+        vector = full_text.vector((title.value, "A"), (summary.value, "B"))
+        return full_text.results(self, vector, title, excerpt, also=in_files)
 
     def for_country(self, country):
         return self.filter(

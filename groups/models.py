@@ -2,10 +2,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, TextField, Value
+from django.db.models.functions import Coalesce, Concat
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from groups import search as site_search
 from groups.images import validate_image_upload
 
 
@@ -35,6 +37,26 @@ class TimestampedModel(models.Model):
 class PublicationStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     PUBLISHED = "published", _("Published")
+
+
+class CountryQuerySet(models.QuerySet):
+    def with_published_groups(self):
+        """Countries visitors can reach: those with at least one published working group."""
+        return self.filter(Exists(WorkingGroup.objects.published().filter(country=OuterRef("pk"))))
+
+    def search(self, query, language):
+        """Countries matching ``query`` by name or introduction, best first (see groups/search.py)."""
+        name, introduction = (
+            site_search.translated("name", language),
+            site_search.translated("introduction", language),
+        )
+        if not site_search.is_full_text(self):
+            fields = ["name_es", "name_en", "introduction_es", "introduction_en"]
+            return site_search.simple_results(self, query, fields, name, [introduction])
+        full_text = site_search.FullTextSearch(query, language)
+        vector = full_text.vector((name.value, "A"), (introduction.value, "B"))
+        excerpt = Coalesce(full_text.excerpt(introduction), site_search.opening(introduction))
+        return full_text.results(self, vector, name, excerpt)
 
 
 class Country(TimestampedModel):
@@ -80,6 +102,8 @@ class Country(TimestampedModel):
         blank=True,
         validators=[MinValueValidator(2000), MaxValueValidator(2100)],
     )
+
+    objects = CountryQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -156,6 +180,63 @@ class WorkingGroupQuerySet(models.QuerySet):
 
     def with_country(self):
         return self.select_related("country")
+
+    def search(self, query, language):
+        """Groups matching ``query`` in what their page says (name, place, texts, objectives, activities),
+        best first, each with a marked title and excerpt in ``language`` (see groups/search.py)."""
+        name, location = (
+            site_search.translated("name", language),
+            site_search.translated("location", language),
+        )
+        body = [
+            site_search.translated(f, language)
+            for f in ("overview", "vision", "composition", "activities_summary")
+        ]
+        objective = site_search.translated("text", language)
+        activity_title, activity_description = (
+            site_search.translated(f, language) for f in ("title", "description")
+        )
+        if not site_search.is_full_text(self):
+            fields = [
+                f"{field}_{code}"
+                for field in (
+                    "name",
+                    "location",
+                    "overview",
+                    "vision",
+                    "composition",
+                    "activities_summary",
+                    "objectives__text",
+                    "activities__title",
+                    "activities__description",
+                )
+                for code in ("es", "en")
+            ] + ["acronym"]
+            return site_search.simple_results(self, query, fields, name, body)
+        full_text = site_search.FullTextSearch(query, language)
+        objectives = Objective.objects.filter(group=OuterRef("pk"))
+        activities = Activity.objects.filter(group=OuterRef("pk"))
+        activity = Concat(
+            activity_title.value, Value(" "), activity_description.value, output_field=TextField()
+        )
+        vector = full_text.vector(
+            (name.value, "A"),
+            (F("acronym"), "A"),
+            (location.value, "B"),
+            (body[0].value, "B"),
+            (body[1].value, "B"),
+            (body[2].value, "C"),
+            (body[3].value, "C"),
+            (site_search.related_text(objectives, "group", objective.value), "C"),
+            (site_search.related_text(activities, "group", activity), "C"),
+        )
+        excerpt = Coalesce(
+            full_text.excerpt(*body),
+            full_text.related_excerpt(objectives, objective),
+            full_text.related_excerpt(activities, activity_title, activity_description),
+            site_search.opening(*body),
+        )
+        return full_text.results(self, vector, name, excerpt)
 
     def with_page_content(self):
         """Everything a group's page shows, in a fixed number of queries however large the group."""
