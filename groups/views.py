@@ -1,8 +1,17 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
+from django.views.decorators.http import require_GET
 
+from documents.models import Document
 from groups.charts import composition_chart, country_map
+from groups.forms import SearchForm
 from groups.models import Country, Pillar, WorkingGroup
+from groups.search import MAX_QUERY_LENGTH, ResultPage
+
+# Results shown per kind on the search page, and per page when the visitor asks for all of one kind.
+SEARCH_PREVIEW_SIZE = 5
+SEARCH_PAGE_SIZE = 20
 
 
 def visible_groups(request):
@@ -48,6 +57,38 @@ def group_detail(request, country_slug, slug):
         "structured_data": group_structured_data(request, group),
     }
     return render(request, "groups/workinggroup_detail.html", context)
+
+
+@require_GET
+def search(request):
+    """Published groups, documents and countries matching the visitor's words, in their language.
+
+    Drafts never appear, for staff either: this is what visitors find. One query per kind of result.
+    """
+    form = SearchForm(request.GET)
+    query, kind, language = form.query, form.chosen_kind, get_language()
+    searches = {
+        "groups": WorkingGroup.objects.published().with_country(),
+        "documents": Document.objects.published().select_related("document_type"),
+        "countries": Country.objects.with_published_groups(),
+    }
+    # The first few of each kind, or one kind page by page ("see all 23 documents found").
+    number, size = (form.page_number, SEARCH_PAGE_SIZE) if kind else (1, SEARCH_PREVIEW_SIZE)
+    sections = [
+        {"kind": name, "page": ResultPage(found.search(query, language), number, size)}
+        for name, found in searches.items()
+        if query and kind in ("", name)
+    ]
+    context = {
+        "search_query": query,
+        "kind": kind,
+        "shortened": form.shortened,
+        "max_length": MAX_QUERY_LENGTH,
+        "sections": sections,
+        "total": sum(section["page"].total for section in sections),
+        "preview_size": SEARCH_PREVIEW_SIZE,
+    }
+    return render(request, "groups/search.html", context)
 
 
 def group_structured_data(request, group):

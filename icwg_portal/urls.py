@@ -44,6 +44,7 @@ urlpatterns += i18n_patterns(
     path(_("countries/"), include("groups.urls")),
     path(_("documents/"), include("documents.urls")),
     path(_("contacts/"), include("contacts.urls")),
+    path(_("search/"), group_views.search, name="search"),
     prefix_default_language=True,
 )
 

@@ -43,11 +43,17 @@ def switch_language(request, language):
 @require_GET
 @cache_control(max_age=86400, public=True)
 def robots_txt(request):
+    search_pages = []
+    for code, _name in settings.LANGUAGES:
+        with override(code):
+            search_pages.append(reverse("search"))
     lines = [
         "User-agent: *",
         f"Disallow: /{settings.ADMIN_URL}",
         "Disallow: /language/",
         "Disallow: /i18n/",
+        # Search results are endless and thin: crawlers should follow the sitemap instead.
+        *(f"Disallow: {path}" for path in search_pages),
         f"Sitemap: {request.build_absolute_uri(reverse('django.contrib.sitemaps.views.sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

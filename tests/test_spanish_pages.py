@@ -115,6 +115,8 @@ def public_pages(db, client):
         "/en/documents/",
         document.get_absolute_url(),
         "/en/contacts/",
+        "/en/search/?q=cusco",
+        "/en/search/",
         "/en/this-page-does-not-exist/",
     ]
     return [

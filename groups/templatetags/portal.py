@@ -10,6 +10,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 
+from groups import search
+
 register = template.Library()
 
 LANGUAGE_NAMES = dict(settings.LANGUAGES)
@@ -56,3 +58,9 @@ def jsonld(data):
     """Structured data for search engines, as a non-executable data block (allowed under a strict CSP)."""
     payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES)
     return mark_safe(f'<script type="application/ld+json">{payload}</script>')  # noqa: S308 - escaped above
+
+
+@register.simple_tag
+def highlighted(hit, query, words=search.EXCERPT_WORDS):
+    """A search result's title or excerpt, its matches in <mark>, marked with its language on a fallback."""
+    return search.highlighted(hit, query, words)
