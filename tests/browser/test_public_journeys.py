@@ -98,11 +98,24 @@ PAGES = [
     "/{lang}/{documents}/",
     "/{lang}/{documents}/mapeo-de-actores-cusco/",
     "/{lang}/{contacts}/",
+    "/{lang}/{search}/?q=cusco",
     "/{lang}/no-such-page/",
 ]
 SEGMENTS = {
-    "es": {"about": "acerca-de", "countries": "paises", "documents": "documentos", "contacts": "contactos"},
-    "en": {"about": "about", "countries": "countries", "documents": "documents", "contacts": "contacts"},
+    "es": {
+        "about": "acerca-de",
+        "countries": "paises",
+        "documents": "documentos",
+        "contacts": "contactos",
+        "search": "buscar",
+    },
+    "en": {
+        "about": "about",
+        "countries": "countries",
+        "documents": "documents",
+        "contacts": "contacts",
+        "search": "search",
+    },
 }
 
 
