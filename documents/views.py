@@ -22,7 +22,11 @@ def document_list(request):
     documents = visible_documents(request)
     form = LibraryFilterForm(request.GET, documents)
     page_number = request.GET.get("page", "")
-    page_number = int(page_number) if page_number.isdigit() else 1
+    # "²".isdigit() is True but int("²") fails: parse, and fall back to the first page on anything odd.
+    try:
+        page_number = max(1, int(page_number))
+    except ValueError:
+        page_number = 1
     given = request.GET.copy()
     given.pop("page", None)
     if not form.ignored and given.urlencode() != form.query_string():

@@ -144,6 +144,7 @@ class TestLibrary:
             "page=-1",
             "page=99999",
             "page=%00",
+            "page=%C2%B2",  # "²": a digit to str.isdigit(), not to int()
             "year=2021&year=2019",
             "language=es%27%20OR%201=1--",
         ],

@@ -62,6 +62,12 @@ class TestLanguageChoice:
         # Next time the visitor comes to /, the choice wins over the browser's Spanish.
         assert client.get("/", HTTP_ACCEPT_LANGUAGE="es-PE")["Location"] == "/en/"
 
+    def test_switcher_keeps_the_query_string(self, client, peru):
+        page = html(client.get("/es/documentos/?language=es"))
+        switch = re.search(r'href="(/language/en/\?next=[^"]+)"', page).group(1)
+        response = client.get(switch.replace("&amp;", "&"))
+        assert response["Location"] == "/en/documents/?language=es"
+
     def test_switcher_refuses_to_send_visitors_elsewhere(self, client, peru):
         response = client.get("/language/en/?next=https://evil.example/")
         assert response["Location"] == "/"
