@@ -3,13 +3,16 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from contacts.models import Contact
+from groups.models import WorkingGroup
 
 
 def visible_contacts(request):
-    contacts = Contact.objects.public().select_related("organization", "group__country")
-    if not request.user.is_staff:
-        contacts = contacts.filter(group__status="published")
-    return contacts
+    visible_groups = WorkingGroup.objects.visible_to(request.user).values("pk")
+    return (
+        Contact.objects.public()
+        .filter(group__in=visible_groups)
+        .select_related("organization", "group__country")
+    )
 
 
 @require_GET

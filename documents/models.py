@@ -41,6 +41,17 @@ class DocumentQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=PublicationStatus.PUBLISHED)
 
+    def visible_to(self, user):
+        """Published documents, and the drafts ``user`` may edit (previewed before publishing)."""
+        if not user.is_staff:
+            return self.published()
+        from groups.permissions import editable_groups, edits_every_group
+
+        if edits_every_group(user):
+            return self.all()
+        editable = self.filter(groups__in=editable_groups(user)).values("pk")
+        return self.filter(Q(status=PublicationStatus.PUBLISHED) | Q(pk__in=editable))
+
     def for_group(self, group):
         return self.filter(groups=group)
 
@@ -182,6 +193,9 @@ class FileKind(models.TextChoices):
 class DocumentFileQuerySet(models.QuerySet):
     def published(self):
         return self.filter(document__status=PublicationStatus.PUBLISHED)
+
+    def visible_to(self, user):
+        return self.filter(document__in=Document.objects.visible_to(user).values("pk"))
 
 
 def document_file_path(document_file, filename):

@@ -6,15 +6,13 @@ from documents import services
 from documents.downloads import file_response
 from documents.forms import LibraryFilterForm
 from documents.models import Document, DocumentFile
+from groups.models import WorkingGroup
 
 PAGE_SIZE = 20
 
 
 def visible_documents(request):
-    documents = Document.objects.with_list_details()
-    if not request.user.is_staff:
-        documents = documents.published()
-    return documents
+    return Document.objects.visible_to(request.user).with_list_details()
 
 
 @require_GET
@@ -48,7 +46,8 @@ def document_list(request):
 @require_GET
 def document_detail(request, slug):
     document = get_object_or_404(visible_documents(request).prefetch_related("groups__country"), slug=slug)
-    groups = [group for group in document.groups.all() if group.is_published or request.user.is_staff]
+    visible_groups = set(WorkingGroup.objects.visible_to(request.user).values_list("pk", flat=True))
+    groups = [group for group in document.groups.all() if group.pk in visible_groups]
     return render(
         request,
         "documents/document_detail.html",
@@ -58,9 +57,7 @@ def document_detail(request, slug):
 
 @require_safe
 def document_download(request, slug, language):
-    files = DocumentFile.objects.select_related("document")
-    if not request.user.is_staff:
-        files = files.published()
+    files = DocumentFile.objects.visible_to(request.user).select_related("document")
     document_file = get_object_or_404(files, document__slug=slug, language=language)
     cache_control = "public, max-age=3600" if document_file.document.is_published else "private, no-cache"
     response = file_response(request, document_file, cache_control)

@@ -175,6 +175,17 @@ class WorkingGroupQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=PublicationStatus.PUBLISHED)
 
+    def visible_to(self, user):
+        """What ``user`` may read on the public site: published groups, and the drafts they may edit (a
+        preview before publishing) — a coordinator previews their own group's draft, not another's."""
+        if not user.is_staff:
+            return self.published()
+        from groups.permissions import editable_groups
+
+        return self.filter(
+            Q(status=PublicationStatus.PUBLISHED) | Q(pk__in=editable_groups(user).values("pk"))
+        )
+
     def in_country(self, country):
         return self.filter(country=country)
 

@@ -15,11 +15,8 @@ SEARCH_PAGE_SIZE = 20
 
 
 def visible_groups(request):
-    """Visitors see published groups; signed-in staff also see drafts, to preview them."""
-    groups = WorkingGroup.objects.all()
-    if not request.user.is_staff:
-        groups = groups.published()
-    return groups
+    """Visitors see published groups; staff also preview the drafts they may edit."""
+    return WorkingGroup.objects.visible_to(request.user)
 
 
 def countries_with_groups(request):

@@ -326,7 +326,7 @@ class TestDownload:
     def test_drafts_cannot_be_downloaded_by_visitors_but_staff_can(self, client, library):
         assert download(client, "/en/documents/borrador/download/es/").status_code == 404
         staff = Client()
-        staff.force_login(factories.make_staff_user())
+        staff.force_login(factories.make_secretariat_user())
         response = download(staff, "/en/documents/borrador/download/es/")
         assert response.status_code == 200 and response["Cache-Control"] == "private, no-cache"
 

@@ -649,3 +649,16 @@ def test_in_the_real_documents_admin_a_coordinator_reaches_only_their_groups_doc
     assert Document.objects.filter(pk=theirs.pk).exists()
     # The secretariat still reaches both.
     assert secretariat_client.get(change_url(theirs)).status_code == 200
+
+
+def test_draft_previews_follow_the_role(coordinator_client, secretariat_client, client, cusco, lima):
+    WorkingGroup.objects.filter(pk__in=[cusco.pk, lima.pk]).update(status="draft")
+    draft_document = factories.make_document(groups=[lima], status="draft", title_en="Lima draft report")
+    lima_page, cusco_page = lima.get_absolute_url(), cusco.get_absolute_url()
+    # A visitor sees neither draft; a coordinator previews their own group only; the secretariat both.
+    assert client.get(cusco_page).status_code == 404
+    assert coordinator_client.get(cusco_page).status_code == 200
+    assert coordinator_client.get(lima_page).status_code == 404
+    assert coordinator_client.get(draft_document.get_absolute_url()).status_code == 404
+    assert secretariat_client.get(lima_page).status_code == 200
+    assert secretariat_client.get(draft_document.get_absolute_url()).status_code == 200

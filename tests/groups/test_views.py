@@ -3,7 +3,6 @@ import re
 from io import StringIO
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
 from django.utils import translation
@@ -28,7 +27,9 @@ def cusco(peru):
 
 @pytest.fixture
 def staff_client(db):
-    user = get_user_model().objects.create_user("staff", password="x-Staff-pass-1", is_staff=True)
+    from tests.factories import make_secretariat_user
+
+    user = make_secretariat_user()  # the secretariat previews every draft; a coordinator only their own
     staff = Client()
     staff.force_login(user)
     return staff
