@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from contacts.models import Contact
 from groups.forms import BackOfficeMediaMixin, PreloadedAutocompleteInlineMixin
+from groups.history import HistoryAdmin
 from groups.permissions import GroupScopedAdminMixin
 
 
@@ -17,7 +18,8 @@ class ContactInline(PreloadedAutocompleteInlineMixin, admin.StackedInline):
 
 
 @admin.register(Contact)
-class ContactAdmin(GroupScopedAdminMixin, BackOfficeMediaMixin, admin.ModelAdmin):
+class ContactAdmin(GroupScopedAdminMixin, BackOfficeMediaMixin, HistoryAdmin):
+    revert_whole_revision = False  # usually saved as one of its group's inlines: bring it back alone
     list_display = (
         "person",
         "role",

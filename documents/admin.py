@@ -11,13 +11,14 @@ from modeltranslation.admin import TabbedTranslationAdmin
 from documents import services, uploads
 from documents.models import Document, DocumentFile, DocumentType
 from groups.forms import BackOfficeMediaMixin
+from groups.history import DOCUMENT_FILES_NOTE, HistoryAdmin
 from groups.permissions import GroupScopedAdminMixin
 
 ACCEPTED_EXTENSIONS = ".pdf,.docx,.odt,.xlsx,.ods,.png,.jpg,.jpeg,.webp"
 
 
 @admin.register(DocumentType)
-class DocumentTypeAdmin(BackOfficeMediaMixin, TabbedTranslationAdmin):
+class DocumentTypeAdmin(BackOfficeMediaMixin, HistoryAdmin, TabbedTranslationAdmin):
     list_display = ("name", "slug", "order")
     list_editable = ("order",)
     search_fields = ("name_es", "name_en")
@@ -106,9 +107,11 @@ class DocumentFileInline(admin.StackedInline):
 
 
 @admin.register(Document)
-class DocumentAdmin(GroupScopedAdminMixin, BackOfficeMediaMixin, TabbedTranslationAdmin):
+class DocumentAdmin(GroupScopedAdminMixin, BackOfficeMediaMixin, HistoryAdmin, TabbedTranslationAdmin):
     # A coordinator sees and files documents only under the groups they coordinate (groups/permissions.py).
     group_path = "groups"
+    # Files are not versioned (groups/history.py): their stored bytes go when their record goes.
+    history_note = DOCUMENT_FILES_NOTE
     list_display = (
         "cover_thumbnail",
         "title",

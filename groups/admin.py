@@ -19,6 +19,7 @@ from modeltranslation.admin import (
 
 from contacts.admin import ContactInline
 from groups.forms import BackOfficeMediaMixin, NormalisedImageForm, PreloadedAutocompleteInlineMixin
+from groups.history import HistoryAdmin
 from groups.models import Activity, Country, Membership, Objective, Organization, Pillar, WorkingGroup
 from groups.permissions import GroupScopedAdminMixin, edits_every_group, scope_to_editable_groups
 
@@ -40,7 +41,7 @@ class WorkingGroupInline(admin.TabularInline):
 
 
 @admin.register(Country)
-class CountryAdmin(BackOfficeMediaMixin, TabbedTranslationAdmin):
+class CountryAdmin(BackOfficeMediaMixin, HistoryAdmin, TabbedTranslationAdmin):
     form = NormalisedImageForm
     list_display = ("name", "iso_code", "vpi_status", "group_count", "updated_at")
     list_filter = ("vpi_status",)
@@ -57,7 +58,7 @@ class CountryAdmin(BackOfficeMediaMixin, TabbedTranslationAdmin):
 
 
 @admin.register(Pillar)
-class PillarAdmin(BackOfficeMediaMixin, SortableAdminMixin, TabbedTranslationAdmin):
+class PillarAdmin(BackOfficeMediaMixin, SortableAdminMixin, HistoryAdmin, TabbedTranslationAdmin):
     list_display = ("name", "slug", "membership_count")
     search_fields = ("name_es", "name_en")
     prepopulated_fields = {"slug": ("name_en",)}
@@ -71,7 +72,7 @@ class PillarAdmin(BackOfficeMediaMixin, SortableAdminMixin, TabbedTranslationAdm
 
 
 @admin.register(Organization)
-class OrganizationAdmin(BackOfficeMediaMixin, TabbedTranslationAdmin):
+class OrganizationAdmin(BackOfficeMediaMixin, HistoryAdmin, TabbedTranslationAdmin):
     list_display = ("name", "acronym", "kind", "website", "membership_count")
     list_filter = ("kind", "memberships__group__country", "memberships__pillar")
     search_fields = ("name_es", "name_en", "acronym")
@@ -118,7 +119,7 @@ class MembershipInline(PreloadedAutocompleteInlineMixin, admin.TabularInline):
 
 @admin.register(WorkingGroup)
 class WorkingGroupAdmin(
-    GroupScopedAdminMixin, BackOfficeMediaMixin, SortableAdminBase, TabbedTranslationAdmin
+    GroupScopedAdminMixin, BackOfficeMediaMixin, SortableAdminBase, HistoryAdmin, TabbedTranslationAdmin
 ):
     group_path = None  # the groups themselves: a coordinator lists and opens only their own
     form = NormalisedImageForm
@@ -163,7 +164,8 @@ class WorkingGroupAdmin(
 
 
 @admin.register(Activity)
-class ActivityAdmin(GroupScopedAdminMixin, BackOfficeMediaMixin, TabbedTranslationAdmin):
+class ActivityAdmin(GroupScopedAdminMixin, BackOfficeMediaMixin, HistoryAdmin, TabbedTranslationAdmin):
+    revert_whole_revision = False  # usually saved as one of its group's inlines: bring it back alone
     list_display = ("title", "group", "kind", "start_date", "end_date")
     # RelatedOnly: the filter offers the listed activities' groups, so only a coordinator's own groups.
     list_filter = ("kind", "group__country", ("group", admin.RelatedOnlyFieldListFilter))
@@ -174,7 +176,8 @@ class ActivityAdmin(GroupScopedAdminMixin, BackOfficeMediaMixin, TabbedTranslati
 
 
 @admin.register(Membership)
-class MembershipAdmin(GroupScopedAdminMixin, BackOfficeMediaMixin, admin.ModelAdmin):
+class MembershipAdmin(GroupScopedAdminMixin, BackOfficeMediaMixin, HistoryAdmin):
+    revert_whole_revision = False  # usually saved as one of its group's inlines: bring it back alone
     list_display = ("organization", "group", "pillar", "role", "start_date", "end_date", "is_public")
     list_filter = (
         "role",

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "adminsortable2",
     "axes",
+    "reversion",
     "groups",
     "documents",
     "contacts",
