@@ -34,10 +34,11 @@ install: $(VENV)/.installed-run ## Create the virtual environment and install th
 	@echo "Wrote .env (DEBUG on, a generated SECRET_KEY) for local use."
 
 .PHONY: setup
-setup: install .env ## Migrate the embedded database, load the Peru content, make sure the admin account exists
+setup: install .env ## Migrate the embedded database, load the Peru content and its first versions, make sure the admin account exists
 	@mkdir -p var/static var/media
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_peru_content
+	$(PY) manage.py createinitialrevisions --verbosity 0
 	$(PY) manage.py ensure_admin
 
 .PHONY: run
