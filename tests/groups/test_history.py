@@ -315,3 +315,21 @@ def test_recover_accepts_only_deleted_records_of_its_own_model(secretariat_clien
     contact_type = ContentType.objects.get_for_model(Contact)
     contact_version = Version.objects.filter(content_type=contact_type).first()
     assert secretariat_client.get(recover_url(WorkingGroup, contact_version)).status_code == 404
+
+
+def test_reverting_an_activity_whose_linked_document_was_deleted_says_so_instead_of_failing(cusco):
+    staff = Client(raise_request_exception=False)
+    staff.force_login(factories.make_secretariat_user())
+    document = factories.make_document(groups=[cusco], title_es="Informe borrado")
+    with reversion.create_revision():
+        activity = factories.make_activity(group=cusco, title_es="Taller")
+        activity.documents.add(document)
+    first = versions_of(activity).last()
+    document.delete()
+    preview = staff.get(revision_url(activity, first))
+    assert preview.status_code in (200, 302)
+    posted = form_data(preview) if preview.status_code == 200 else {}
+    saved = staff.post(revision_url(activity, first), posted)
+    assert saved.status_code in (200, 302), saved.status_code
+    activity.refresh_from_db()
+    assert list(activity.documents.all()) == []
