@@ -74,7 +74,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.staticfiles",
     "adminsortable2",
-    "axes",
+    "icwg_portal.apps.SignInSecurityConfig",  # django-axes, named for staff
     "reversion",
     "groups",
     "documents",

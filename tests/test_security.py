@@ -230,3 +230,10 @@ def test_the_admin_lives_where_the_operator_says(client):
         ADMIN_URL="back-office-7f3c",
     )
     assert result.stdout.strip().splitlines()[-1] == "/back-office-7f3c/", result.stderr
+
+
+def test_the_lockout_records_read_in_spanish_for_spanish_speaking_superusers(client, db):
+    client.force_login(get_user_model().objects.create_superuser("boss", password=factories.PASSWORD))
+    page = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Seguridad del inicio de sesión" in page and "Intentos de acceso" in page
+    assert "Access attempts" not in page
