@@ -11,7 +11,7 @@ urlpatterns = [
     path("feed/", feeds.LatestDocumentsFeed(), name="feed"),
     path("<slug:slug>/", views.document_detail, name="detail"),
     path(
-        format_lazy("<slug:slug>/{}<str:language>/", _("download/")),
+        format_lazy("<slug:slug>/{}<slug:language>/", _("download/")),
         views.document_download,
         name="download",
     ),

@@ -332,6 +332,8 @@ class TestDownload:
 
     def test_unknown_language_or_document_is_404(self, client, library):
         assert download(client, "/en/documents/formalizacion/download/fr/").status_code == 404
+        # A NUL byte must not reach PostgreSQL (which refuses it in text) as a server error.
+        assert download(client, "/en/documents/formalizacion/download/%00/").status_code == 404
         assert download(client, "/en/documents/no-such/download/es/").status_code == 404
 
     def test_a_file_missing_from_the_storage_is_a_404_and_logged(self, client, library, caplog):
