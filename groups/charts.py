@@ -4,14 +4,13 @@ import math
 
 from django.utils.translation import gettext as _
 
-from groups.templatetags.portal import text_and_language
-
 BAR_AREA = 150  # width in SVG units available to the longest bar
 ROW_HEIGHT = 24
 
 
 def composition_chart(pillar_sections, observers):
-    counts = [(text_and_language(s["pillar"], "name")[0], len(s["memberships"])) for s in pillar_sections]
+    # modeltranslation's attribute already falls back to the other language when a name is missing.
+    counts = [(section["pillar"].name, len(section["memberships"])) for section in pillar_sections]
     counts.append((_("Observers"), len(observers)))
     largest = max((count for _label, count in counts), default=0) or 1
     rows = []
