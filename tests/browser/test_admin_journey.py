@@ -1,12 +1,11 @@
 """A staff member edits a working group in the back office, in a real browser."""
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
 from groups.models import WorkingGroup
 from tests import factories
+from tests.browser.admin import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,16 +31,6 @@ def cusco():
 @pytest.fixture
 def editor():
     return factories.make_staff_user(factories.GROUP_EDITOR_PERMISSIONS, username="editora")
-
-
-def log_in(page, live_server, user):
-    page.goto(f"{live_server.url}/admin/")
-    expect(page).to_have_url(re.compile(r"/admin/login/"))
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", factories.PASSWORD)
-    page.click("input[type=submit]")
-    expect(page.locator("#site-name")).to_be_visible()
-    expect(page).to_have_url(f"{live_server.url}/admin/")
 
 
 def open_group(page, group):

@@ -1,24 +1,13 @@
 """A group coordinator edits their own group in the back office and cannot reach another group's page."""
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
 from groups.models import WorkingGroup
 from tests import factories
+from tests.browser.admin import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, live_server, user):
-    page.goto(f"{live_server.url}/admin/")
-    expect(page).to_have_url(re.compile(r"/admin/login/"))
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", factories.PASSWORD)
-    page.click("input[type=submit]")
-    expect(page.locator("#site-name")).to_be_visible()
-    expect(page).to_have_url(f"{live_server.url}/admin/")
 
 
 def test_the_cusco_coordinator_edits_cusco_and_cannot_reach_lima(page, live_server, artifacts):

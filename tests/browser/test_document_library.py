@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from documents.models import Document
 from tests import factories
+from tests.browser.admin import log_in
 from tests.documents import samples
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -23,15 +24,6 @@ def lima():
     return factories.make_group(
         country=peru, slug="lima", name_es="Grupo de Trabajo de Lima", name_en="Lima Working Group"
     )
-
-
-def log_in(page, live_server, user):
-    page.goto(f"{live_server.url}/admin/")
-    expect(page).to_have_url(re.compile(r"/admin/login/"))
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", factories.PASSWORD)
-    page.click("input[type=submit]")
-    expect(page.locator("#site-name")).to_be_visible()
 
 
 def test_staff_uploads_a_spanish_pdf_and_a_visitor_downloads_the_same_bytes(

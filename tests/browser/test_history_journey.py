@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from contacts.models import Contact
 from groups.models import WorkingGroup
 from tests import factories
-from tests.browser.test_coordinator_journey import log_in
+from tests.browser.admin import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
