@@ -22,3 +22,14 @@ def postgres_required(db):
     from django.db import connection
 
     assert connection.vendor == "postgresql", "the suite runs against PostgreSQL, as production does"
+
+
+@pytest.fixture
+def superuser_client(db):
+    from django.test import Client
+
+    from tests import factories
+
+    client = Client()
+    client.force_login(factories.make_superuser())
+    return client

@@ -1,34 +1,14 @@
 """The back office for the groups' contacts."""
 
 import pytest
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from contacts.models import Contact
 from tests import factories
+from tests.admin_pages import changelist_rows, count_queries
 
 pytestmark = pytest.mark.django_db
 
 URL = "/admin/contacts/contact/"
-
-
-@pytest.fixture
-def superuser_client():
-    client = Client()
-    client.force_login(factories.make_superuser())
-    return client
-
-
-def changelist_rows(response):
-    return list(response.context["cl"].result_list)
-
-
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
 
 
 def one_contact(number):

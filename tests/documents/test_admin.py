@@ -3,22 +3,13 @@
 import re
 
 import pytest
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from documents.models import Document, DocumentFile
 from tests import factories
+from tests.admin_pages import changelist_rows, count_queries
 from tests.documents import samples
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def superuser_client():
-    client = Client()
-    client.force_login(factories.make_superuser())
-    return client
 
 
 def no_files(initial=0):
@@ -29,17 +20,6 @@ def no_files(initial=0):
         "files-MIN_NUM_FORMS": "0",
         "files-MAX_NUM_FORMS": "1000",
     }
-
-
-def changelist_rows(response):
-    return list(response.context["cl"].result_list)
-
-
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
 
 
 def one_document(number):

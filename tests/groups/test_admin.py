@@ -19,6 +19,7 @@ from PIL import ExifTags, Image
 from contacts.models import Contact
 from groups.models import Activity, Country, Membership, Objective, Organization, WorkingGroup
 from tests import factories
+from tests.admin_pages import changelist_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -32,13 +33,6 @@ def change_url(group):
 
 def html(response):
     return response.content.decode()
-
-
-@pytest.fixture
-def superuser_client():
-    client = Client()
-    client.force_login(factories.make_superuser())
-    return client
 
 
 @pytest.fixture
@@ -466,10 +460,6 @@ def test_staff_without_permission_for_groups_is_refused(client):
 
 
 # --- Search, filters, view on site -------------------------------------------------------------------------
-
-
-def changelist_rows(response):
-    return list(response.context["cl"].result_list)
 
 
 class TestSearch:
