@@ -13,6 +13,7 @@ from documents.models import Document, DocumentFile, DocumentType
 from groups.forms import BackOfficeMediaMixin
 from groups.history import DOCUMENT_FILES_NOTE, HistoryAdmin
 from groups.permissions import GroupScopedAdminMixin
+from icwg_portal.media_store import MediaStoreAdminMixin
 
 ACCEPTED_EXTENSIONS = ".pdf,.docx,.odt,.xlsx,.ods,.png,.jpg,.jpeg,.webp"
 
@@ -107,7 +108,9 @@ class DocumentFileInline(admin.StackedInline):
 
 
 @admin.register(Document)
-class DocumentAdmin(GroupScopedAdminMixin, BackOfficeMediaMixin, HistoryAdmin, TabbedTranslationAdmin):
+class DocumentAdmin(
+    GroupScopedAdminMixin, MediaStoreAdminMixin, BackOfficeMediaMixin, HistoryAdmin, TabbedTranslationAdmin
+):
     # A coordinator sees and files documents only under the groups they coordinate (groups/permissions.py).
     group_path = "groups"
     # Files are not versioned (groups/history.py): their stored bytes go when their record goes.
@@ -175,11 +178,8 @@ class DocumentAdmin(GroupScopedAdminMixin, BackOfficeMediaMixin, HistoryAdmin, T
         return sum(f.download_count for f in document.files.all())
 
     # --- Files are stored and deleted by documents/services.py, in step with the database ------------------
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        # A failure anywhere while saving the page (another inline, a constraint) removes the files it stored.
-        with services.atomic_with_files():
-            return super().changeform_view(request, object_id, form_url, extra_context)
+    # MediaStoreAdminMixin saves the page in atomic_with_files(): a failure anywhere while saving it (another
+    # inline, a constraint, the media store refusing a file) removes the files it stored.
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not DocumentFile:

@@ -1,16 +1,14 @@
 """Writes that change a document's files: the database rows and the stored files stay in step.
 
 - A file is stored only inside ``atomic_with_files()``; if the transaction fails, every file it stored is
-  deleted again, so no stored file is left without its record.
+  deleted again, so no stored file is left without its record (icwg_portal/media_store.py, which also turns a
+  store that does not take a file into ``MediaStoreError``).
 - A replaced or deleted file is removed from the storage only once the transaction has committed, so a
   failure never leaves a record pointing at a deleted file.
 - Everything goes through Django's storage API (open, save, delete), never a local path: moving the files to
   S3-compatible object storage is a matter of settings.
 """
 
-import logging
-from contextlib import contextmanager
-from contextvars import ContextVar
 from functools import partial
 from pathlib import PurePath
 
@@ -21,37 +19,7 @@ from django.db.models import F
 
 from documents.models import DocumentFile
 from documents.uploads import inspect_upload, readable_filename, storage_filename
-
-logger = logging.getLogger(__name__)
-
-# Files stored by the innermost atomic_with_files() block still open in this thread or task.
-_stored_in_block = ContextVar("documents_stored_in_block", default=None)
-
-
-@contextmanager
-def atomic_with_files():
-    """A database transaction whose newly stored files are deleted again if it does not commit."""
-    stored = []
-    token = _stored_in_block.set(stored)
-    try:
-        with transaction.atomic():
-            yield
-    except BaseException:
-        delete_stored_files(stored)
-        raise
-    finally:
-        _stored_in_block.reset(token)
-    outer = _stored_in_block.get()
-    if outer is not None:
-        outer.extend(stored)  # the enclosing block may still fail: it cleans up these too
-
-
-def _store(field_file, name, content):
-    stored = _stored_in_block.get()
-    if stored is None:
-        raise RuntimeError("Store document files inside documents.services.atomic_with_files().")
-    field_file.save(name, content, save=False)
-    stored.append((field_file.storage, field_file.name))
+from icwg_portal.media_store import atomic_with_files, delete_stored_files, store_file
 
 
 def stored_files(document_file):
@@ -97,10 +65,10 @@ def apply_upload(document_file, upload, inspected):
     document_file.page_count = inspected.page_count
     document_file.text = inspected.text
     upload.seek(0)
-    _store(document_file.file, storage_filename(readable), upload)
+    store_file(document_file.file, storage_filename(readable), upload)
     if inspected.cover:
         cover_name = f"{PurePath(storage_filename(readable)).stem}.jpg"
-        _store(document_file.cover, cover_name, ContentFile(inspected.cover))
+        store_file(document_file.cover, cover_name, ContentFile(inspected.cover))
         document_file.cover_width, document_file.cover_height = inspected.cover_width, inspected.cover_height
     else:
         document_file.cover = ""
@@ -120,7 +88,7 @@ def refresh_metadata(document_file):
         for field in ("format", "mime_type", "size", "sha256", "page_count", "text"):
             setattr(document_file, field, getattr(inspected, field))
         if inspected.cover:
-            _store(
+            store_file(
                 document_file.cover,
                 f"{PurePath(document_file.file.name).stem}.jpg",
                 ContentFile(inspected.cover),
@@ -161,14 +129,6 @@ def delete_documents(documents):
         for document in documents:
             document.delete()
         transaction.on_commit(partial(delete_stored_files, files))
-
-
-def delete_stored_files(files):
-    for storage, name in files:
-        try:
-            storage.delete(name)
-        except Exception:  # noqa: BLE001 - a file left behind is logged; it must not fail the request
-            logger.exception("Could not delete the stored file %s", name)
 
 
 def record_download(document_file):

@@ -22,6 +22,7 @@ from groups.forms import BackOfficeMediaMixin, NormalisedImageForm, PreloadedAut
 from groups.history import HistoryAdmin
 from groups.models import Activity, Country, Membership, Objective, Organization, Pillar, WorkingGroup
 from groups.permissions import GroupScopedAdminMixin, edits_every_group, scope_to_editable_groups
+from icwg_portal.media_store import MediaStoreAdminMixin
 
 
 class WorkingGroupInline(admin.TabularInline):
@@ -41,7 +42,7 @@ class WorkingGroupInline(admin.TabularInline):
 
 
 @admin.register(Country)
-class CountryAdmin(BackOfficeMediaMixin, HistoryAdmin, TabbedTranslationAdmin):
+class CountryAdmin(MediaStoreAdminMixin, BackOfficeMediaMixin, HistoryAdmin, TabbedTranslationAdmin):
     form = NormalisedImageForm
     list_display = ("name", "iso_code", "vpi_status", "group_count", "updated_at")
     list_filter = ("vpi_status",)
@@ -119,7 +120,12 @@ class MembershipInline(PreloadedAutocompleteInlineMixin, admin.TabularInline):
 
 @admin.register(WorkingGroup)
 class WorkingGroupAdmin(
-    GroupScopedAdminMixin, BackOfficeMediaMixin, SortableAdminBase, HistoryAdmin, TabbedTranslationAdmin
+    GroupScopedAdminMixin,
+    MediaStoreAdminMixin,
+    BackOfficeMediaMixin,
+    SortableAdminBase,
+    HistoryAdmin,
+    TabbedTranslationAdmin,
 ):
     group_path = None  # the groups themselves: a coordinator lists and opens only their own
     form = NormalisedImageForm

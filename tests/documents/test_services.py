@@ -70,7 +70,7 @@ def test_a_failure_later_in_the_same_transaction_removes_the_files_too(media_on_
 def test_files_are_stored_only_inside_a_guarded_transaction():
     document_file = DocumentFile(document=factories.make_document(), language="es")
     with pytest.raises(RuntimeError):
-        services._store(document_file.file, "x.pdf", samples.upload("x.pdf", samples.pdf_bytes()))
+        services.store_file(document_file.file, "x.pdf", samples.upload("x.pdf", samples.pdf_bytes()))
 
 
 def test_replacing_a_file_keeps_its_address_and_removes_the_old_bytes_after_commit(
