@@ -24,15 +24,12 @@ max_requests_jitter = 200
 # Several instances on one machine (or in tests) must not fight over one control socket.
 control_socket_disable = True
 
-# Logs to stdout/stderr, the access log as one JSON object a line like the application's own logs.
+# Logs to stdout/stderr, the access log as one JSON object a line like the application's own logs: written by
+# icwg_portal/gunicorn_logging.py with json.dumps, so no path or header can break the line or the JSON.
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
-access_log_format = (
-    '{"time": "%(t)s", "logger": "gunicorn.access", "remote": "%(h)s", "method": "%(m)s", "path": "%(U)s", '
-    '"query": "%(q)s", "status": %(s)s, "bytes": "%(B)s", "duration_ms": %(M)s, "referer": "%(f)s", '
-    '"user_agent": "%(a)s"}'
-)
+logger_class = "icwg_portal.gunicorn_logging.JSONAccessLogger"
 # gunicorn's own messages (start, stop, worker timeouts) in the same JSON form as the application's.
 logconfig_dict = {
     "version": 1,

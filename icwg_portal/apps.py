@@ -1,5 +1,17 @@
 from axes.apps import AppConfig as AxesAppConfig
+from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+from icwg_portal import uploads
+
+
+class PortalConfig(AppConfig):
+    """The portal's site-wide pieces that need an app: ``manage.py render_error_pages``, upload parsing."""
+
+    name = "icwg_portal"
+
+    def ready(self):
+        uploads.allow_long_part_headers()
 
 
 class SignInSecurityConfig(AxesAppConfig):

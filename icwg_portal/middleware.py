@@ -1,12 +1,17 @@
+import ipaddress
 import logging
 import os
+import tempfile
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse
 from django.shortcuts import render
+
+from icwg_portal.views import error_page
 
 logger = logging.getLogger("icwg_portal")
 
@@ -43,6 +48,51 @@ PERMISSIONS_POLICY = ", ".join(
         "interest-cohort",
     )
 )
+
+
+class TrustedProxyMiddleware:
+    """Put the visitor's own address in ``REMOTE_ADDR`` when the request came through one of our proxies.
+
+    Only a peer listed in ``TRUSTED_PROXIES`` is believed. X-Forwarded-For is read from the right, as each
+    proxy appends the address it saw: the first address that is not one of our proxies is the visitor's.
+    Anything to its left was written by the visitor and may be forged, so it is never used — the same rule as
+    nginx's ``real_ip_recursive``. Login lockouts, logs and rate limits all read the result.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.trusted = [ipaddress.ip_network(entry, strict=False) for entry in settings.TRUSTED_PROXIES]
+
+    def __call__(self, request):
+        if self.trusted:
+            request.META["REMOTE_ADDR"] = self.visitor_address(request.META)
+        return self.get_response(request)
+
+    def is_trusted(self, address):
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return False
+        return any(ip in network for network in self.trusted)
+
+    def visitor_address(self, meta):
+        peer = meta.get("REMOTE_ADDR", "")
+        if not self.is_trusted(peer):
+            return peer
+        forwarded = [entry.strip() for entry in meta.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        for address in reversed([entry for entry in forwarded if entry]):
+            if self.is_trusted(address):
+                continue
+            try:
+                return str(ipaddress.ip_address(address))
+            except ValueError:
+                return peer  # garbage where an address should be: fall back to what we know
+        return peer
+
+
+def client_address(request):
+    """The visitor's address for django-axes: TrustedProxyMiddleware has already resolved it."""
+    return request.META.get("REMOTE_ADDR")
 
 
 class SecurityHeadersMiddleware:
@@ -84,7 +134,11 @@ class HealthCheckMiddleware:
             return self.get_response(request)
         problems = [
             name
-            for name, check in (("database", database_answers), ("media", media_storage_answers))
+            for name, check in (
+                ("database", database_answers),
+                ("media", media_storage_answers),
+                ("cache", cache_answers),
+            )
             if not check()
         ]
         response = HttpResponse(
@@ -108,12 +162,31 @@ def database_answers():
         return False
 
 
+def cache_answers():
+    """The shared cache (Redis in production) takes a value and gives it back."""
+    probe = f"healthz:{os.getpid()}"
+    try:
+        cache.set(probe, "ok", timeout=10)
+        return cache.get(probe) == "ok"
+    except Exception as error:  # noqa: BLE001 - whatever the backend raises, the cache is not answering
+        logger.warning("health check: cache: %s", error)
+        return False
+
+
 def media_storage_answers():
     try:
         if isinstance(default_storage, FileSystemStorage):
             location = Path(default_storage.location)
             location.mkdir(parents=True, exist_ok=True)
-            return location.is_dir() and os.access(location, os.W_OK)
+            # A real write, not os.access(): as root it says "writable" even on a read-only mount. A full disk
+            # fails the write too.
+            descriptor, probe = tempfile.mkstemp(prefix=".healthz-", dir=location)
+            try:
+                os.write(descriptor, b"ok\n")
+            finally:
+                os.close(descriptor)
+                os.unlink(probe)
+            return True
         default_storage.exists("healthz")  # a cheap request that proves the object store answers
         return True
     except Exception as error:  # noqa: BLE001 - any storage failure means "not healthy"
@@ -158,3 +231,25 @@ def is_connection_failure(exception: DatabaseError) -> bool:
             "unable to open database",
         )
     )
+
+
+class RequestTooLargeMiddleware:
+    """A request body larger than MAX_REQUEST_BYTES gets a 413 page in the visitor's language, unread.
+
+    Django alone would read and parse it (spooling uploads to disk) before any form could refuse it. nginx
+    refuses the same requests with the same page (``manage.py render_error_pages``); this covers the app
+    reached without it. A body sent without Content-Length (chunked) is not read by Django at all.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0  # as Django reads it: an unreadable length is an empty body
+        if length > settings.MAX_REQUEST_BYTES:
+            # Django logs the 413 like any other refused request (django.request, a warning).
+            return error_page("413.html", 413, {"limit": settings.MAX_REQUEST_BYTES})
+        return self.get_response(request)

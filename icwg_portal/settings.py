@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "adminsortable2",
     "icwg_portal.apps.SignInSecurityConfig",  # django-axes, named for staff
+    "icwg_portal.apps.PortalConfig",  # site-wide: error pages (manage.py render_error_pages), upload parsing
     "reversion",
     "groups",
     "documents",
@@ -82,6 +83,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Before anything reads the visitor's address: behind our proxies, it comes from X-Forwarded-For.
+    "icwg_portal.middleware.TrustedProxyMiddleware",
     # First: load balancers probe /healthz by IP address, before host validation and HTTPS redirects.
     "icwg_portal.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -89,6 +92,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads the body, after the language is known: a too-large request gets its page.
+    "icwg_portal.middleware.RequestTooLargeMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -165,6 +170,11 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "static"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
+# Behind nginx, the internal location from which it sends media files the app has allowed (X-Accel-Redirect,
+# see icwg_portal/media.py and deploy/nginx/icwg.conf.template). Empty: the app streams them itself.
+MEDIA_ACCEL_REDIRECT = os.environ.get("MEDIA_ACCEL_REDIRECT", "")
+if MEDIA_ACCEL_REDIRECT and not (MEDIA_ACCEL_REDIRECT.startswith("/") and MEDIA_ACCEL_REDIRECT.endswith("/")):
+    raise ImproperlyConfigured("MEDIA_ACCEL_REDIRECT must start and end with a slash, e.g. /_media/.")
 # Media: the local disk by default; MEDIA_STORAGE=s3 moves uploads to S3-compatible object storage (install
 # the "s3" extra; credentials come from the standard AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY variables).
 MEDIA_STORAGE = os.environ.get("MEDIA_STORAGE", "local")
@@ -201,6 +211,14 @@ IMAGE_MAX_SIDE = 1600
 IMAGE_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 # The largest document file staff may upload (documents/uploads.py). Default: 50 MB.
 DOCUMENT_MAX_UPLOAD_BYTES = int(os.environ.get("DOCUMENT_MAX_UPLOAD_BYTES", 50 * 1024 * 1024))
+# Uploads too large for memory wait in a temporary file, named so that a forged file name cannot break it.
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "icwg_portal.uploads.TemporaryFileUploadHandler",
+]
+# The largest request body accepted at all (413 above it, before it is read): the largest document plus 10 MB
+# for the rest of the form. nginx's client_max_body_size must say the same (docs/DEPLOYMENT.md).
+MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", DOCUMENT_MAX_UPLOAD_BYTES + 10 * 1024 * 1024)
 
 # --- Cache ----------------------------------------------------------------------------------------------
 # CACHE_URL=redis://host:6379/0 shares the cache between app servers (install the "redis" extra); unset, each
@@ -227,7 +245,10 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ICWG Portal <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_SUBJECT_PREFIX = "[ICWG Portal] "
 ADMINS = [("Portal administrators", address) for address in env_list("ADMIN_EMAILS")]
+# The same error is mailed at most once in this many minutes (each occurrence is still logged).
+ERROR_MAIL_REPEAT_MINUTES = env_int("ERROR_MAIL_REPEAT_MINUTES", 10)
 
 # --- Security -------------------------------------------------------------------------------------------
 # Outside DEBUG the portal is served over HTTPS only: redirect, HSTS, and cookies that never travel in clear.
@@ -246,25 +267,37 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = HTTPS_ONLY
 SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = LANGUAGE_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = LANGUAGE_COOKIE_SAMESITE = "Lax"
+# A form refused by the CSRF check (expired, or cookies off) says so in the visitor's language.
+CSRF_FAILURE_VIEW = "icwg_portal.views.csrf_failure"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 SESSION_COOKIE_AGE = 8 * 3600  # a working day; staff sign in again the next morning
 # The back office's address: moving it off /admin/ keeps most scanners away.
 ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip("/") + "/"
+# Where signing in leads when ?next= is missing or refused (another site's address): the back office.
+LOGIN_REDIRECT_URL = "admin:index"
+
+# --- The visitor's address behind proxies ------------------------------------------------------------------
+# Requests whose peer is one of these addresses or networks are from our own proxies, and their
+# X-Forwarded-For is believed: the visitor is its right-most address that is not a trusted proxy. Anyone
+# else's X-Forwarded-For is ignored. Default behind a proxy: the proxy on this machine (nginx).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "127.0.0.1,::1" if env_bool("BEHIND_PROXY") else "")
 
 # --- django-axes: admin login lockout --------------------------------------------------------------------
-# After AXES_FAILURE_LIMIT wrong passwords the account is locked, and so is the address they came from,
-# each on its own, for AXES_COOLOFF_MINUTES.
+# Wrong passwords lock the pair (user name, address) they came from, never the account itself: failures from
+# one address never stop a colleague signing in from another. An address that tries many user names is locked
+# on its own after AXES_ADDRESS_FAILURE_LIMIT failures. Both for AXES_COOLOFF_MINUTES.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "icwg_portal.lockout.PairAndAddressLockoutHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "icwg_portal.views.login_locked_out"
 AXES_VERBOSE = False
-# Behind N trusted proxies, the visitor's address is the Nth from the right in X-Forwarded-For.
-AXES_IPWARE_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
-)
+# django-axes records user names in a 255-character column: a longer one (typed or forged) is cut to fit.
+AXES_USERNAME_CALLABLE = "icwg_portal.signin.attempted_username"
+# The address TrustedProxyMiddleware found (the visitor's, not the proxy's).
+AXES_CLIENT_IP_CALLABLE = "icwg_portal.middleware.client_address"
 
 # --- Logging: one JSON object per line on stdout ---------------------------------------------------------
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
@@ -272,6 +305,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"json": {"()": "icwg_portal.logging.JSONFormatter"}},
+    "filters": {"as_warning": {"()": "icwg_portal.logging.AsWarning"}},
     "handlers": {
         "stdout": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "json"}
     },
@@ -279,9 +313,23 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": ["stdout"], "level": LOG_LEVEL, "propagate": False},
         # A wrong Host header is a client's mistake (or a scanner's): a warning, not an error with a trace.
-        "django.security.DisallowedHost": {"handlers": ["stdout"], "level": "WARNING", "propagate": False},
+        "django.security.DisallowedHost": {
+            "handlers": ["stdout"],
+            "level": "WARNING",
+            "filters": ["as_warning"],
+            "propagate": False,
+        },
     },
 }
+# Server errors are mailed to ADMIN_EMAILS when email is configured: ADMIN_EMAILS and EMAIL_HOST both set,
+# DEBUG off. That is every 500 (with its traceback) and every 503 (the database lost): django.request's
+# errors. A 404 or a refused request (400, 403) is a warning there, or a django.security record, and is only
+# logged. The report still reaches stdout (the record goes on to the "django" logger), and a report that
+# cannot be sent is logged there too.
+MAIL_ERRORS_TO_ADMINS = bool(ADMINS) and bool(os.environ.get("EMAIL_HOST")) and not DEBUG
+if MAIL_ERRORS_TO_ADMINS:
+    LOGGING["handlers"]["mail_admins"] = {"class": "icwg_portal.logging.AdminEmailHandler", "level": "ERROR"}
+    LOGGING["loggers"]["django.request"] = {"handlers": ["mail_admins"], "propagate": True}
 
 # --- django-modeltranslation ----------------------------------------------------------------------------
 # Content is written in Spanish first; a field left empty in one language falls back to the other.

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.template import loader
 from django.urls import reverse, translate_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language, get_language_from_path, override
@@ -72,10 +73,33 @@ def page_not_found(request, exception):
     return render(request, "404.html", status=404)
 
 
+def error_page(template_name, status, context=None):
+    """An error page in the language LocaleMiddleware chose, in includes/error_layout.html.
+
+    Rendered without the request, so no context processor runs: whatever made the request fail (a forged Host
+    header that ``build_absolute_uri`` would refuse again, a lost database) must not fail here too.
+    """
+    return HttpResponse(loader.render_to_string(template_name, context), status=status)
+
+
+def bad_request(request, exception):
+    return error_page("400.html", 400)
+
+
+def permission_denied(request, exception):
+    return error_page("403.html", 403)
+
+
+def csrf_failure(request, reason=""):
+    """A form refused by the CSRF check. ``reason`` is Django's technical English, for the log (which Django
+    writes itself); the visitor is told in plain words what to do."""
+    return error_page("403_csrf.html", 403)
+
+
 def server_error(request):
     # Rendered with as little as possible: whatever failed (the database, a template) must not fail here too.
     try:
-        return render(request, "500.html", status=500)
+        return error_page("500.html", 500)
     except Exception:  # noqa: BLE001 - the last line of defence answers plainly
         return HttpResponse(
             "<!DOCTYPE html><title>Error</title><h1>Error 500</h1>"

@@ -1,6 +1,11 @@
+import os
+from pathlib import Path
+
 import pytest
 from django.conf import settings as django_settings
 from django.utils import translation
+
+from tests.failing_media import FailingMedia
 
 
 @pytest.fixture(autouse=True)
@@ -8,6 +13,22 @@ def media_on_disk(settings, tmp_path):
     """Uploads go to a real folder on disk, a fresh one per test."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def failing_media(settings, tmp_path):
+    """The media folder, which the test can make read-only or full for real (see tests/failing_media.py)."""
+    store = FailingMedia(tmp_path / "store", settings)
+    yield store
+    store.close()
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache (local memory in tests), as after a deployment."""
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
@@ -33,3 +54,38 @@ def superuser_client(db):
     client = Client()
     client.force_login(factories.make_superuser())
     return client
+
+
+# --- A real browser: Debian's Chromium driven by Playwright (browsers are not downloaded) ---------------
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium for the whole run, shared by the journeys (tests/browser) and the stack (tests/stack)."""
+    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+    executable = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    if not Path(executable).exists():
+        pytest.fail(
+            f"Chromium not found at {executable}: install it (scripts/ensure-chromium) or set CHROMIUM_PATH"
+        )
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def artifacts():
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS

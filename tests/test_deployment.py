@@ -7,11 +7,7 @@ carry the proxy's X-Forwarded-Proto), the manifest static files — against the 
 import http.client
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
-from html.parser import HTMLParser
+from contextlib import ExitStack
 from io import StringIO
 from pathlib import Path
 from urllib.parse import urlencode
@@ -19,24 +15,11 @@ from urllib.parse import urlencode
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import connection
 
 from groups.models import WorkingGroup
 from tests import factories
-
-ROOT = Path(__file__).resolve().parent.parent
-HOST = "icwg.example.org"
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def database_url():
-    db = connection.settings_dict
-    return f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+from tests.admin_pages import form_fields
+from tests.gunicorn_servers import HOST, collect_static, free_port, gunicorn, production_env
 
 
 class Browser:
@@ -79,127 +62,23 @@ class Browser:
         return self.request(port, "POST", path, form)
 
 
-class FormFields(HTMLParser):
-    """The fields a browser would submit for the form with the given id, with their current values."""
-
-    def __init__(self, form_id):
-        super().__init__()
-        self.form_id, self.inside, self.fields = form_id, False, []
-        self.textarea = self.select = None
-        self.select_value = None
-
-    def handle_starttag(self, tag, attrs):
-        attributes = dict(attrs)
-        if tag == "form":
-            self.inside = attributes.get("id") == self.form_id
-        if not self.inside or not attributes.get("name") and tag not in ("option",):
-            return
-        name = attributes.get("name")
-        if tag == "input":
-            kind = attributes.get("type", "text")
-            if kind in ("submit", "button", "file", "image"):
-                return
-            if kind in ("checkbox", "radio") and "checked" not in attributes:
-                return
-            self.fields.append((name, attributes.get("value", "on" if kind == "checkbox" else "")))
-        elif tag == "textarea":
-            self.textarea = [name, ""]
-        elif tag == "select":
-            self.select, self.select_value = name, None
-        elif tag == "option" and self.select and "selected" in attributes:
-            self.fields.append((self.select, attributes.get("value", "")))
-
-    def handle_data(self, data):
-        if self.textarea is not None:
-            self.textarea[1] += data
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self.inside = False
-        elif tag == "textarea" and self.textarea is not None:
-            self.fields.append(tuple(self.textarea))
-            self.textarea = None
-        elif tag == "select":
-            self.select = None
-
-
-def form_fields(html, form_id):
-    parser = FormFields(form_id)
-    parser.feed(html)
-    return parser.fields
-
-
 @pytest.fixture
 def two_app_servers(transactional_db, tmp_path, monkeypatch):
     call_command("load_peru_content", stdout=StringIO())
     get_user_model().objects.create_superuser("secretaria", password=factories.PASSWORD)
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DEBUG", "HTTPS_ONLY", "STATIC_STORAGE", "DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL"}
-    }
-    env.update(
-        {
-            "DATABASE_URL": database_url(),
-            "SECRET_KEY": "two-instances-share-this-secret-" + "k" * 30,
-            "ALLOWED_HOSTS": HOST,
-            "BEHIND_PROXY": "true",
-            "TRUSTED_PROXY_COUNT": "1",
-            "MEDIA_ROOT": str(tmp_path / "media"),
-            "STATIC_ROOT": str(tmp_path / "static"),
-            "WEB_CONCURRENCY": "1",
-            "LOG_LEVEL": "WARNING",
-            "PYTHONUNBUFFERED": "1",
-        }
-    )
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        timeout=120,
-    )
+    env = production_env(tmp_path)
+    collect_static(env)
     monkeypatch.setenv("ICWG_GUNICORN_LOGS", str(tmp_path))
-    ports, processes = [free_port(), free_port()], []
-    for port in ports:
-        processes.append(
-            subprocess.Popen(
-                [
-                    str(Path(sys.executable).parent / "gunicorn"),
-                    "--config",
-                    "gunicorn.conf.py",
-                    "--bind",
-                    f"127.0.0.1:{port}",
-                ],
-                cwd=ROOT,
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=open(tmp_path / f"gunicorn-{port}.log", "w"),
-            )
-        )
-    try:
-        deadline = time.monotonic() + 30
+    ports = [free_port(), free_port()]
+    with ExitStack() as servers:
         for port in ports:
-            while True:
-                try:
-                    status, _headers, _body = Browser().get(port, "/healthz")
-                    if status == 200:
-                        break
-                except OSError:
-                    pass
-                assert time.monotonic() < deadline, (tmp_path / f"gunicorn-{port}.log").read_text()
-                time.sleep(0.2)
+            servers.enter_context(gunicorn(env, port, tmp_path))
         yield ports
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait(timeout=20)
 
 
 def server_logs():
     """The servers' own logs (JSON lines), to explain a failure."""
-    logs = sorted(Path(os.environ.get("ICWG_GUNICORN_LOGS", "/nonexistent")).glob("gunicorn-*.log"))
+    logs = sorted(Path(os.environ.get("ICWG_GUNICORN_LOGS", "/nonexistent")).glob("gunicorn-*"))
     return "\n".join(log.read_text()[-3000:] for log in logs)
 
 
