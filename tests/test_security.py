@@ -1,6 +1,7 @@
 """Safe by default: security headers on every response, cookies, deploy checklist, login lockout, health."""
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -108,36 +109,40 @@ class TestLoginLockout:
             HTTP_ACCEPT_LANGUAGE=language,
         )
 
-    def test_an_account_is_locked_after_five_wrong_passwords_from_any_address(self, db):
-        user = get_user_model().objects.create_superuser("boss", password=factories.PASSWORD)
-        for attempt in range(5):
-            response = self.fail(Client(), "boss", f"10.0.0.{attempt}")
-        assert response.status_code == 429
-        # Even the right password is refused now, from yet another address.
-        locked = Client().post(
-            "/admin/login/?next=/admin/",
-            {"username": user.username, "password": factories.PASSWORD},
-            REMOTE_ADDR="10.0.0.99",
-        )
-        assert locked.status_code == 429 and "Too many failed sign-in attempts" in locked.content.decode()
-        assert "_auth_user_id" not in Client().session
-
-    def test_an_address_is_locked_after_five_wrong_passwords_for_any_accounts(self, db):
-        get_user_model().objects.create_superuser("boss", password=factories.PASSWORD)
-        for attempt in range(5):
-            response = self.fail(Client(), f"guess-{attempt}", "10.1.1.1")
-        assert response.status_code == 429
-        refused = Client().post(
-            "/admin/login/", {"username": "boss", "password": factories.PASSWORD}, REMOTE_ADDR="10.1.1.1"
-        )
-        assert refused.status_code == 429
-        # Another address still signs in.
-        allowed = Client().post(
+    def sign_in(self, address, **headers):
+        return Client().post(
             "/admin/login/?next=/admin/",
             {"username": "boss", "password": factories.PASSWORD},
-            REMOTE_ADDR="10.2.2.2",
+            REMOTE_ADDR=address,
+            **headers,
         )
-        assert allowed.status_code == 302
+
+    def test_five_wrong_passwords_lock_that_name_from_that_address_only(self, db):
+        get_user_model().objects.create_superuser("boss", password=factories.PASSWORD)
+        for _attempt in range(5):
+            response = self.fail(Client(), "boss", "10.0.0.1")
+        assert response.status_code == 429
+        # Even the right password is refused from that address now…
+        locked = self.sign_in("10.0.0.1")
+        assert locked.status_code == 429 and "Too many failed sign-in attempts" in locked.content.decode()
+        # …but the real owner of the account, elsewhere, signs in: an attacker cannot lock staff out.
+        assert self.sign_in("10.0.0.99").status_code == 302
+
+    def test_wrong_passwords_spread_over_addresses_never_lock_the_account(self, db):
+        get_user_model().objects.create_superuser("boss", password=factories.PASSWORD)
+        for attempt in range(12):
+            self.fail(Client(), "boss", f"10.0.1.{attempt}")
+        assert self.sign_in("10.0.1.200").status_code == 302
+
+    def test_an_address_trying_many_user_names_is_locked_on_its_own(self, db, settings):
+        get_user_model().objects.create_superuser("boss", password=factories.PASSWORD)
+        for attempt in range(settings.AXES_ADDRESS_FAILURE_LIMIT - 1):
+            assert self.fail(Client(), f"guess-{attempt}", "10.1.1.1").status_code == 200
+        response = self.fail(Client(), "one-more-guess", "10.1.1.1")
+        assert response.status_code == 429
+        assert self.sign_in("10.1.1.1").status_code == 429
+        # Another address still signs in.
+        assert self.sign_in("10.2.2.2").status_code == 302
 
     def test_the_lockout_page_speaks_the_staff_members_language(self, db):
         for _attempt in range(5):
@@ -150,12 +155,42 @@ class TestLoginLockout:
         get_user_model().objects.create_superuser("boss", password=factories.PASSWORD)
         for _attempt in range(4):
             self.fail(Client(), "boss", "10.4.4.4")
-        response = Client().post(
-            "/admin/login/?next=/admin/",
-            {"username": "boss", "password": factories.PASSWORD},
-            REMOTE_ADDR="10.4.4.4",
-        )
-        assert response.status_code == 302
+        assert self.sign_in("10.4.4.4").status_code == 302
+
+    def test_behind_our_proxy_the_lockout_sees_each_visitors_own_address(self, db, settings):
+        settings.TRUSTED_PROXIES = ["127.0.0.1"]
+        get_user_model().objects.create_superuser("boss", password=factories.PASSWORD)
+        for _attempt in range(5):
+            Client().post(
+                "/admin/login/",
+                {"username": "boss", "password": "wrong-password"},
+                REMOTE_ADDR="127.0.0.1",
+                HTTP_X_FORWARDED_FOR="198.51.100.20",
+            )
+        assert self.sign_in("127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.20").status_code == 429
+        assert self.sign_in("127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.30").status_code == 302
+
+    def test_a_forged_forwarded_for_changes_nothing(self, db, settings):
+        settings.TRUSTED_PROXIES = ["127.0.0.1"]
+        get_user_model().objects.create_superuser("boss", password=factories.PASSWORD)
+        # Straight to the app (not through the proxy): the header is the visitor's own and is ignored.
+        for attempt in range(5):
+            Client().post(
+                "/admin/login/",
+                {"username": "boss", "password": "wrong-password"},
+                REMOTE_ADDR="203.0.113.9",
+                HTTP_X_FORWARDED_FOR=f"192.0.2.{attempt}",
+            )
+        assert self.sign_in("203.0.113.9", HTTP_X_FORWARDED_FOR="192.0.2.77").status_code == 429
+        # Through the proxy, addresses the visitor put in front of the proxy's own entry are ignored too.
+        for attempt in range(5):
+            Client().post(
+                "/admin/login/",
+                {"username": "boss", "password": "wrong-password"},
+                REMOTE_ADDR="127.0.0.1",
+                HTTP_X_FORWARDED_FOR=f"192.0.2.{attempt}, 198.51.100.40",
+            )
+        assert self.sign_in("127.0.0.1", HTTP_X_FORWARDED_FOR="10.9.9.9, 198.51.100.40").status_code == 429
 
 
 def test_passwords_are_hashed_with_argon2(db):
@@ -204,6 +239,20 @@ class TestHealth:
         settings.MEDIA_ROOT = blocker
         assert default_storage.location == str(blocker)
         assert client.get("/healthz").status_code == 503
+
+    def test_a_cache_that_does_not_answer_is_not_healthy(self, client, db, settings, caplog):
+        with socket.socket() as probe:  # a port where no Redis listens
+            probe.bind(("127.0.0.1", 0))
+            closed_port = probe.getsockname()[1]
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": f"redis://127.0.0.1:{closed_port}/0",
+            }
+        }
+        response = client.get("/healthz")
+        assert response.status_code == 503 and response.content == b"unavailable\n"
+        assert "cache" in caplog.text
 
 
 def run_in_production(*args, **env):
