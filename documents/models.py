@@ -244,6 +244,7 @@ class DocumentFile(TimestampedModel):
         max_length=255,
         blank=True,
         editable=False,
+        db_index=True,  # /media/ looks a cover up by its name to check its document is published
     )
     cover_width = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     cover_height = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)

@@ -4,7 +4,6 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from django.views.static import serve
 
 from contacts.sitemaps import ContactDirectorySitemap
 from documents.sitemaps import DocumentSitemap
@@ -12,6 +11,7 @@ from groups import views as group_views
 from groups.admin_views import translation_status_view
 from groups.sitemaps import CountrySitemap, StaticPageSitemap, WorkingGroupSitemap
 from icwg_portal import views
+from icwg_portal.media import serve_media
 
 sitemaps = {
     "pages": StaticPageSitemap,
@@ -35,6 +35,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("language/<slug:language>/", views.switch_language, name="switch_language"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    # Uploaded images, checked against their records: drafts' files stay private (icwg_portal/media.py).
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", serve_media, name="media"),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="django.contrib.sitemaps.views.sitemap"),
 ]
 
@@ -48,10 +50,7 @@ urlpatterns += i18n_patterns(
     prefix_default_language=True,
 )
 
+handler400 = views.bad_request
+handler403 = views.permission_denied
 handler404 = views.page_not_found
 handler500 = views.server_error
-
-if settings.DEBUG:
-    urlpatterns += [
-        path(f"{settings.MEDIA_URL.lstrip('/')}<path:path>", serve, {"document_root": settings.MEDIA_ROOT})
-    ]
