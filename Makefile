@@ -47,14 +47,17 @@ run: setup ## Set up and serve the portal at http://127.0.0.1:$(PORT) (embedded 
 
 .PHONY: serve
 serve: install ## Serve the production setup with gunicorn (set SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL… first)
-	$(PY) manage.py check --deploy --fail-level WARNING
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py collectstatic --noinput --verbosity 0
+	PY=$(PY) scripts/prepare-release
 	$(VENV)/bin/gunicorn --config gunicorn.conf.py
 
+.PHONY: stack
+stack: $(VENV)/.installed-run ## Run the production topology at https://127.0.0.1:8443 (nginx, TLS, gunicorn, PostgreSQL, Redis) until Ctrl-C
+	scripts/stack
+
 .PHONY: test
-test: $(VENV)/.installed-dev ## Run the whole test suite against a throwaway PostgreSQL and Chromium
+test: $(VENV)/.installed-dev ## Run the whole test suite against a throwaway PostgreSQL, Chromium, and the stack (nginx, Redis)
 	scripts/ensure-chromium
+	scripts/ensure-stack-packages
 	scripts/with-postgres $(PY) -m pytest $(PYTEST_ARGS)
 
 .PHONY: lint

@@ -1,36 +1,8 @@
-"""Playwright against pytest-django's live server, in Debian's Chromium (browsers are not downloaded)."""
+"""Playwright against pytest-django's live server (the session's Chromium is in tests/conftest.py)."""
 
-import os
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-
-
-@pytest.fixture(scope="session")
-def browser():
-    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
-    executable = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-    if not Path(executable).exists():
-        pytest.fail(
-            f"Chromium not found at {executable}: install it (scripts/ensure-chromium) or set CHROMIUM_PATH"
-        )
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -84,9 +56,3 @@ def new_page(browser, live_server):
 @pytest.fixture
 def page(new_page):
     return new_page()
-
-
-@pytest.fixture
-def artifacts():
-    ARTIFACTS.mkdir(exist_ok=True)
-    return ARTIFACTS
