@@ -21,6 +21,10 @@ keepalive = 5
 # Recycle workers now and then so a slow leak can never grow without bound.
 max_requests = 2000
 max_requests_jitter = 200
+# The longest request line and header gunicorn reads (its maximum): nginx in front refuses anything longer
+# than 4 KB with a page in the visitor's language first (deploy/nginx), so gunicorn's bare 414 never shows.
+limit_request_line = 8190
+limit_request_field_size = 8190
 # Several instances on one machine (or in tests) must not fight over one control socket.
 control_socket_disable = True
 

@@ -250,6 +250,22 @@ def test_a_read_only_media_store_keeps_the_staff_members_form_and_saves_nothing(
     assert Visitor(stack).get("/media/" + image_after).status == 200
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/es/buscar/?q=" + "miner%C3%ADa+" * 1000,  # a search pasted from a whole document
+        "/es/" + "a" * 20000,
+        "/es/%00/",
+    ],
+    ids=["long-query", "long-path", "nul-byte"],
+)
+def test_an_address_nginx_cannot_take_gets_its_page_in_the_visitors_language(stack, path):
+    answer = Visitor(stack).get(path)
+    assert answer.status in (400, 414), answer.status
+    assert '<html lang="es">' in answer.text and "No se pudo entender esta solicitud" in answer.text
+    assert "nginx" not in answer.text and "URI Too Long" not in answer.text
+
+
 @pytest.mark.parametrize(("language", "path"), [("en", "/en/search/"), ("es", "/admin/login/")])
 def test_nginx_refuses_a_body_too_large_before_reading_it_in_the_visitors_language(stack, language, path):
     with socket.create_connection(("127.0.0.1", stack.port), timeout=10) as raw:

@@ -9,6 +9,9 @@ from django.utils import translation
 
 # File name stem → template and context, rendered once per language as STEM.LANGUAGE.html.
 PAGES = {
+    # nginx refuses a request it cannot read (a NUL byte, a malformed header) or an address or header
+    # longer than large_client_header_buffers.
+    "400": ("400.html", dict),
     # nginx refuses a body over client_max_body_size, which must equal MAX_REQUEST_BYTES.
     "413": ("413.html", lambda: {"limit": settings.MAX_REQUEST_BYTES}),
     # nginx shows it for 502, 503 and 504: the app servers are not answering (restarting, overloaded).
@@ -18,7 +21,7 @@ PAGES = {
 
 class Command(BaseCommand):
     help = (
-        "Write the error pages nginx serves itself (413.es.html, 413.en.html, 502.es.html, 502.en.html) "
+        "Write the error pages nginx serves itself (400, 413 and 502, as 400.es.html, 400.en.html…) "
         "into DIRECTORY, from the portal's templates. Run it after collectstatic: the pages link the "
         "stylesheet by its collected name."
     )
