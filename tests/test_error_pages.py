@@ -148,7 +148,9 @@ def test_render_error_pages_writes_each_page_in_each_language(client, db, tmp_pa
     call_command("render_error_pages", str(tmp_path / "errors"), stdout=out)
     assert out.getvalue().count("\n") == 1 and "6 error pages" in out.getvalue()
     pages = {path.name: path.read_text(encoding="utf-8") for path in (tmp_path / "errors").iterdir()}
-    assert sorted(pages) == [f"{code}.{language}.html" for code in (400, 413, 502) for language in ("en", "es")]
+    assert sorted(pages) == [
+        f"{code}.{language}.html" for code in (400, 413, 502) for language in ("en", "es")
+    ]
     assert "could not read what your browser sent" in pages["400.en.html"]
     assert '<html lang="es">' in pages["413.es.html"] and "60,0\xa0MB" in pages["413.es.html"]
     assert "Lo que envió es demasiado grande" in pages["413.es.html"]
