@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "groups",
     "documents",
     "contacts",
+    "backups",
 ]
 
 MIDDLEWARE = [
@@ -134,6 +135,8 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# JSON lines that keep times to the microsecond, for dumpdata/loaddata and the backups (backups/serializers.py).
+SERIALIZATION_MODULES = {"jsonl": "backups.serializers"}
 
 AUTHENTICATION_BACKENDS = [
     # django-axes checks for a lockout before the password is even looked at.

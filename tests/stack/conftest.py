@@ -6,7 +6,6 @@ can make it read-only. A local SMTP server receives the error reports.
 """
 
 import os
-import secrets
 import shutil
 import signal
 import socket
@@ -21,6 +20,8 @@ from pathlib import Path
 import psycopg
 import pytest
 from aiosmtpd.controller import Controller
+
+from tests.databases import empty_database
 
 ROOT = Path(__file__).resolve().parents[2]
 ADMIN_PASSWORD = "stack-Admin-pass-" + "7" * 8  # noqa: S105
@@ -78,11 +79,6 @@ class Stack:
             yield connection
 
 
-def server_database_url(name):
-    base = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
-    return f"{base}/{name}"
-
-
 @contextmanager
 def media_file_system(directory):
     """A file system of its own for the media store (a tmpfs), so that a test can make it read-only."""
@@ -101,9 +97,6 @@ def stack():
     # reach the media and the error pages, as they would under /srv.
     directory = Path(tempfile.mkdtemp(prefix="icwg-stack-tests-"))
     directory.chmod(0o755)
-    name = f"icwg_stack_{secrets.token_hex(4)}"
-    with psycopg.connect(server_database_url("postgres"), autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
     mailbox = Mailbox()
     smtp = Controller(mailbox, hostname="127.0.0.1", port=free_port())
     smtp.start()
@@ -115,7 +108,6 @@ def stack():
     }
     env.update(
         {
-            "DATABASE_URL": server_database_url(name),
             "STACK_PORT": str(port),
             "STACK_DIR": str(directory),
             "ADMIN_PASSWORD": ADMIN_PASSWORD,
@@ -127,7 +119,8 @@ def stack():
         }
     )
     output = directory / "stack-output.log"
-    with media_file_system(directory / "media"):
+    with empty_database("icwg_stack") as database, media_file_system(directory / "media"):
+        env["DATABASE_URL"] = database
         process = subprocess.Popen(
             [str(ROOT / "scripts" / "stack")],
             cwd=ROOT,
@@ -137,7 +130,7 @@ def stack():
             stdin=subprocess.DEVNULL,
             start_new_session=True,
         )
-        running = Stack(port, directory, server_database_url(name), mailbox, output, process)
+        running = Stack(port, directory, database, mailbox, output, process)
         try:
             deadline = time.monotonic() + 240
             while "stack: ready" not in output.read_text():
@@ -155,8 +148,6 @@ def stack():
                 raise
             finally:
                 smtp.stop()
-                with psycopg.connect(server_database_url("postgres"), autocommit=True) as admin:
-                    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     stopped = output.read_text()
     shutil.rmtree(directory, ignore_errors=True)
     assert process.returncode == 0 and "stack: stopped" in stopped, stopped[-2000:]
