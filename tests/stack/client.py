@@ -6,7 +6,7 @@ import secrets
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from tests.test_deployment import form_fields
+from tests.admin_pages import form_fields
 
 
 @dataclass
