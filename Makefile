@@ -96,3 +96,8 @@ bench-pages: $(VENV)/.installed-dev ## Measure how many public pages per second 
 .PHONY: bench
 bench: $(VENV)/.installed-dev ## Measure a gunicorn worker's memory while it serves a 200 MB download
 	scripts/with-postgres $(PY) scripts/bench-download
+
+.PHONY: bench-uploads
+bench-uploads: $(VENV)/.installed-dev ## Measure a gunicorn worker's memory while staff upload hostile and large files
+	scripts/with-postgres $(PY) scripts/bench-uploads
+

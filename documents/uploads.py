@@ -7,6 +7,13 @@ and a cover thumbnail. It stores nothing: documents/services.py does, atomically
 The type check is our own short allow-list of signatures, followed by a full parse of the format found
 (pypdf and PDFium for PDFs, the ZIP package's declared content type for Word/Excel/OpenDocument, Pillow for
 images): a generic "magic" library would only name the type, and we must also know the file is whole and safe.
+
+Whatever a file claims, its inspection stays bounded in memory and time (issue #9): ZIP packages are checked
+from their central directory before anything is decompressed, then read streamed with caps
+(documents/packages.py); images from their header before any pixel is decoded (icwg_portal/images.py); a
+PDF's objects are walked once, with a bound, for anything that could act on a visitor's computer
+(documents/active_content.py), and its pages' drawing instructions counted before PDFium draws the cover or
+pypdf reads their text (documents/pdf_pages.py); the cover is drawn at a scale that fits, whatever the page.
 """
 
 import hashlib
@@ -17,23 +24,30 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
-from xml.etree import ElementTree
+from xml.parsers import expat
 
 import pypdf
 import pypdfium2
+import pypdfium2.raw as pdfium_c
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps
+from PIL import Image
 
+from documents import active_content, packages, pdf_pages
 from documents.models import FileFormat
+from icwg_portal.images import ImageTooLarge, open_image, shrink
 
 COVER_MAX_WIDTH = 240  # pixels: shown at 120 CSS pixels in lists, so sharp on high-density screens
 COVER_MAX_HEIGHT = 340
 TEXT_MAX_CHARS = 1_000_000  # enough for searching; a 2,000-page report does not bloat the row
 TEXT_MAX_PAGES = 500
+TEXT_MAX_XML_BYTES = 32 * 1024 * 1024  # of a package's text part read: about 1 s of parsing
+PART_MAX_BYTES = 1024 * 1024  # of a package's small parts read ([Content_Types].xml, metadata)
+THUMBNAIL_MAX_BYTES = 4 * 1024 * 1024  # a package's own preview image; a larger one is ignored
 CHUNK = 1024 * 1024
 
 MIME_TYPES = {
@@ -60,7 +74,11 @@ OOXML_MAIN_PARTS = {
     ),
 }
 ODF_MIME_TYPES = {MIME_TYPES[FileFormat.ODT]: FileFormat.ODT, MIME_TYPES[FileFormat.ODS]: FileFormat.ODS}
-PACKAGE_MAX_UNCOMPRESSED = 1024 * 1024 * 1024  # a "zip bomb" claims far more than any real document
+IMAGE_FORMATS = {FileFormat.PNG: "PNG", FileFormat.JPEG: "JPEG", FileFormat.WEBP: "WEBP"}  # Pillow's names
+# ZIP packages' failures that mean a damaged file (NotImplementedError: a compression zipfile does not read;
+# RuntimeError: an entry protected by a password).
+PACKAGE_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, expat.ExpatError, EOFError, KeyError, OSError)
+PACKAGE_ERRORS += (NotImplementedError, RuntimeError, ValueError)
 
 # PDFium is not thread-safe; the development server and the test server run requests in threads.
 PDFIUM_LOCK = threading.Lock()
@@ -184,31 +202,37 @@ def not_accepted_message(name, description):
 
 def package_format(uploaded):
     """Word, Excel and OpenDocument files are ZIP packages: their declared content type says which."""
+    name = PurePath(str(uploaded.name)).name
     try:
-        uploaded.seek(0)
-        with zipfile.ZipFile(uploaded) as package:
+        with packages.open_package(uploaded, name) as package:
             names = set(package.namelist())
-            if sum(info.file_size for info in package.infolist()) > PACKAGE_MAX_UNCOMPRESSED:
-                raise Refused(not_accepted_message(uploaded.name, _("an oversized compressed package")))
             if "mimetype" in names:
-                declared = package.read("mimetype").decode("ascii", "replace").strip()
-                if declared in ODF_MIME_TYPES and "content.xml" in names:
-                    return ODF_MIME_TYPES[declared]
+                declared = (packages.read_part(package, "mimetype", 256) or b"").decode("ascii", "replace")
+                if declared.strip() in ODF_MIME_TYPES and "content.xml" in names:
+                    return ODF_MIME_TYPES[declared.strip()]
             elif "[Content_Types].xml" in names:
-                types = ElementTree.fromstring(package.read("[Content_Types].xml"))
-                for override in types:
+                overrides = []
+                packages.parse_part(
+                    package,
+                    "[Content_Types].xml",
+                    PART_MAX_BYTES,
+                    start=lambda _tag, attributes: overrides.append(attributes),
+                )
+                for override in overrides:
                     part, expected = override.get("PartName"), OOXML_MAIN_PARTS.get(override.get("PartName"))
                     if expected and override.get("ContentType") == expected[1] and part.lstrip("/") in names:
                         return expected[0]
-                if any("macroEnabled" in (o.get("ContentType") or "") for o in types):
+                if any("macroEnabled" in (o.get("ContentType") or "") for o in overrides):
                     raise Refused(
                         _(
                             "“%(name)s” contains macros, small programs that run when it is opened, so it "
                             "was refused. Save it as a document without macros (.docx, .xlsx) or as a PDF."
                         )
-                        % {"name": PurePath(str(uploaded.name)).name}
+                        % {"name": name}
                     )
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ElementTree.ParseError, EOFError, KeyError) as error:
+    except packages.PackageRefused as refusal:
+        raise Refused(str(refusal)) from refusal
+    except PACKAGE_ERRORS as error:
         raise Refused(damaged_message(uploaded)) from error
     finally:
         uploaded.seek(0)
@@ -233,71 +257,112 @@ def damaged_message(uploaded):
 
 
 def read_pdf(uploaded, inspected):
+    name = PurePath(str(uploaded.name)).name
     uploaded.seek(max(0, uploaded.size - 2048))
     if b"%%EOF" not in uploaded.read():
         # A download cut short: the end of the file, where a PDF keeps its table of contents, is missing.
         raise Refused(damaged_message(uploaded))
     uploaded.seek(0)
     try:
-        reader = pypdf.PdfReader(uploaded)
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise Refused(
-                _(
-                    "“%(name)s” is protected by a password, so visitors could not open it. "
-                    "Upload it without the password."
+        with pypdf.apply_configuration(jbig2dec_binary=None):  # pypdf runs no program on what staff upload
+            reader = pypdf.PdfReader(uploaded)
+            if reader.is_encrypted and not reader.decrypt(""):
+                raise Refused(
+                    _(
+                        "“%(name)s” is protected by a password, so visitors could not open it. "
+                        "Upload it without the password."
+                    )
+                    % {"name": name}
                 )
-                % {"name": PurePath(str(uploaded.name)).name}
+            found = active_content.find_active_content(reader)
+            if found:
+                raise Refused(active_content_message(name, found))
+            inspected.page_count = len(reader.pages)
+            if not inspected.page_count:
+                raise Refused(damaged_message(uploaded))
+            limit = settings.PDF_MAX_PAGE_DRAWING_BYTES
+            draw_cover = pdf_pages.drawing_bytes(reader.pages[0], limit) <= limit
+            inspected.text = pdf_text(reader)
+    except active_content.TooComplex as error:
+        raise Refused(
+            _(
+                "“%(name)s” has more than %(limit)s objects inside it, more than the portal checks for "
+                "scripts, so it was refused."
             )
-        if pdf_runs_scripts(reader):
-            raise Refused(
-                _(
-                    "“%(name)s” contains scripts that run when it is opened, so it was refused. Save it "
-                    "again as a plain PDF (for example with “Print to PDF”) and upload that."
-                )
-                % {"name": PurePath(str(uploaded.name)).name}
-            )
-        inspected.page_count = len(reader.pages)
-        if not inspected.page_count:
-            raise Refused(damaged_message(uploaded))
-        inspected.text = pdf_text(reader)
+            % {"name": name, "limit": number_format(settings.PDF_MAX_OBJECTS, force_grouping=True)}
+            + " "
+            + print_to_pdf_advice()
+        ) from error
     except (pypdf.errors.PyPdfError, ValueError, KeyError, TypeError, RecursionError) as error:
         raise Refused(damaged_message(uploaded)) from error
     uploaded.seek(0)
     # The cover is drawn by PDFium, the renderer Chromium uses: a PDF it cannot open, visitors cannot either.
     # It reads from the upload's own file (a temporary file for large uploads) rather than a copy in memory.
+    # A first page with more drawing than PDF_MAX_PAGE_DRAWING_BYTES is not drawn: the file has no cover.
     stream = getattr(uploaded, "file", uploaded)
     source = stream if hasattr(stream, "readinto") else uploaded.read()
+    image = None
     with PDFIUM_LOCK:
         try:
             pdf = pypdfium2.PdfDocument(source)
         except pypdfium2.PdfiumError as error:
             raise Refused(damaged_message(uploaded)) from error
         try:
-            page = pdf[0]
-            width, height = page.get_size()
-            scale = min(COVER_MAX_WIDTH / max(width, 1), COVER_MAX_HEIGHT / max(height, 1))
-            image = page.render(scale=scale).to_pil()
+            # PDFium's own reading of the document's scripts, should it see the file differently from pypdf.
+            if pdfium_c.FPDFDoc_GetJavaScriptActionCount(pdf.raw) > 0:
+                raise Refused(active_content_message(name, active_content.JAVASCRIPT))
+            if draw_cover:
+                page = pdf[0]
+                image = page.render(scale=cover_scale(*page.get_size())).to_pil()
         except pypdfium2.PdfiumError as error:
             raise Refused(damaged_message(uploaded)) from error
         finally:
             pdf.close()
-    set_cover(inspected, image)
+    if image is not None:
+        set_cover(inspected, image)
 
 
-def pdf_runs_scripts(reader):
-    root = reader.trailer["/Root"].get_object()
-    names = root.get("/Names")
-    if names is not None and "/JavaScript" in names.get_object():
-        return True
-    action = root.get("/OpenAction")
-    action = action.get_object() if action is not None else None
-    return isinstance(action, dict) and action.get("/S") == "/JavaScript"
+def cover_scale(width, height):
+    """The scale that draws a page of ``width`` × ``height`` points within the cover, whatever its size.
+
+    At most COVER_MAX_WIDTH × COVER_MAX_HEIGHT pixels for a 200 × 200 inch page as for a zero-sized one.
+    """
+    return min(COVER_MAX_WIDTH / max(width, 1), COVER_MAX_HEIGHT / max(height, 1))
+
+
+def active_content_message(name, kind):
+    return (
+        _("“%(name)s” contains %(what)s, so it was refused: a visitor’s PDF reader could run or open it.")
+        % {"name": name, "what": active_content.describe(kind)}
+        + " "
+        + print_to_pdf_advice()
+    )
+
+
+def print_to_pdf_advice():
+    return _(
+        "To make a clean copy, open the file and print it to PDF (choose “Print to PDF” or “Save as PDF” as "
+        "the printer), then upload the new file."
+    )
 
 
 def pdf_text(reader):
+    """The text of the first TEXT_MAX_PAGES pages, up to TEXT_MAX_CHARS characters, from no more than
+    PDF_TEXT_MAX_DRAWING_BYTES of drawing instructions decoded in all (pypdf reads about 1 MB of them a
+    second); a page with more than PDF_MAX_PAGE_DRAWING_BYTES of its own is skipped."""
     parts, length = [], 0
+    budget, page_limit = settings.PDF_TEXT_MAX_DRAWING_BYTES, settings.PDF_MAX_PAGE_DRAWING_BYTES
     for page in reader.pages[:TEXT_MAX_PAGES]:
-        text = page.extract_text() or ""
+        cost = pdf_pages.drawing_bytes(page, min(budget, page_limit))
+        budget -= cost  # what was decoded counts, whether the page is then read or not
+        if budget < 0:
+            break
+        if cost > page_limit:
+            continue
+        try:
+            text = page.extract_text() or ""
+        except pypdf.errors.LimitReachedError:
+            continue  # more than pypdf's own limits allow (stream_parsing_work_maximum_count…): no text
         parts.append(text)
         length += len(text)
         if length >= TEXT_MAX_CHARS:
@@ -306,73 +371,92 @@ def pdf_text(reader):
 
 
 def read_package(uploaded, inspected):
-    uploaded.seek(0)
-    with zipfile.ZipFile(uploaded) as package:
-        names = set(package.namelist())
-        try:
+    name = PurePath(str(uploaded.name)).name
+    try:
+        with packages.open_package(uploaded, name) as package:
+            names = set(package.namelist())
             if inspected.format in (FileFormat.ODT, FileFormat.ODS):
-                inspected.page_count = odf_page_count(package) if inspected.format == FileFormat.ODT else None
                 if inspected.format == FileFormat.ODT:
-                    inspected.text = xml_text(package.read("content.xml"))
+                    inspected.page_count = odf_page_count(package, names)
+                    inspected.text = package_text(package, "content.xml")
                 thumbnails = ["Thumbnails/thumbnail.png"]
             else:
                 if inspected.format == FileFormat.DOCX:
                     inspected.page_count = ooxml_page_count(package, names)
-                    inspected.text = xml_text(package.read("word/document.xml"))
+                    inspected.text = package_text(package, "word/document.xml")
                 thumbnails = sorted(n for n in names if n.startswith("docProps/thumbnail."))
-        except (zipfile.BadZipFile, ElementTree.ParseError, KeyError, EOFError) as error:
-            raise Refused(damaged_message(uploaded)) from error
-        for name in thumbnails:
-            if name in names:
-                try:
-                    with Image.open(io.BytesIO(package.read(name))) as image:
-                        image.load()
-                        set_cover(inspected, image)
+            for thumbnail in thumbnails:
+                if thumbnail in names and package_cover(package, thumbnail, inspected):
                     break
-                except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-                    continue  # e.g. a Windows metafile thumbnail: no cover rather than a refusal
+    except packages.PackageRefused as refusal:
+        raise Refused(str(refusal)) from refusal
+    except PACKAGE_ERRORS as error:
+        raise Refused(damaged_message(uploaded)) from error
 
 
-def odf_page_count(package):
-    if "meta.xml" not in package.namelist():
+def package_text(package, part):
+    return clean_text(packages.paragraphs_text(package, part, TEXT_MAX_XML_BYTES, TEXT_MAX_CHARS))
+
+
+def package_cover(package, thumbnail, inspected):
+    """Make the cover from the package's own preview image; False if it cannot (no cover then, no refusal)."""
+    content = packages.read_part(package, thumbnail, THUMBNAIL_MAX_BYTES)
+    if content is None:
+        return False
+    try:
+        with open_image(io.BytesIO(content), thumbnail, (COVER_MAX_WIDTH, COVER_MAX_HEIGHT)) as image:
+            set_cover(inspected, shrink(image, (COVER_MAX_WIDTH, COVER_MAX_HEIGHT)))
+        return True
+    except (ImageTooLarge, OSError, SyntaxError, ValueError):
+        return False  # e.g. a Windows metafile preview
+
+
+def odf_page_count(package, names):
+    if "meta.xml" not in names:
         return None
-    meta = ElementTree.fromstring(package.read("meta.xml"))
-    for element in meta.iter():
-        if element.tag.endswith("}document-statistic"):
-            for key, value in element.attrib.items():
-                if key.endswith("}page-count") and value.isdigit():
-                    return int(value)
-    return None
+    counts = []
+
+    def start(tag, attributes):
+        if tag == "document-statistic":
+            counts.extend(v for k, v in attributes.items() if k.rpartition(" ")[2] == "page-count")
+            raise packages.Stop
+
+    packages.parse_part(package, "meta.xml", PART_MAX_BYTES, start=start)
+    return int(counts[0]) if counts and counts[0].isdigit() else None
 
 
 def ooxml_page_count(package, names):
     if "docProps/app.xml" not in names:
         return None
-    for element in ElementTree.fromstring(package.read("docProps/app.xml")).iter():
-        if element.tag.endswith("}Pages") and (element.text or "").strip().isdigit():
-            return int(element.text)
-    return None
+    inside, digits = False, []
 
+    def start(tag, _attributes):
+        nonlocal inside
+        inside = tag == "Pages"
 
-def xml_text(data):
-    root = ElementTree.fromstring(data)
-    paragraphs = []
-    for element in root.iter():
-        # Word's paragraphs (w:p) and OpenDocument's (text:p, text:h) each become a line.
-        if element.tag.rsplit("}", 1)[-1] in {"p", "h"}:
-            line = "".join(element.itertext()).strip()
-            if line:
-                paragraphs.append(line)
-    return clean_text("\n".join(paragraphs))
+    def end(tag):
+        if tag == "Pages":
+            raise packages.Stop
+
+    def text(data):
+        if inside:
+            digits.append(data)
+
+    packages.parse_part(package, "docProps/app.xml", PART_MAX_BYTES, start=start, end=end, text=text)
+    pages = "".join(digits).strip()
+    return int(pages) if pages.isdigit() else None
 
 
 def read_image(uploaded, inspected):
-    uploaded.seek(0)
+    name = PurePath(str(uploaded.name)).name
+    box = (COVER_MAX_WIDTH, COVER_MAX_HEIGHT)
     try:
-        with Image.open(uploaded) as image:
-            image.load()  # decoding every pixel is where a truncated or damaged image shows
-            set_cover(inspected, ImageOps.exif_transpose(image))
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
+        with open_image(uploaded, name, box, formats=[IMAGE_FORMATS[inspected.format]]) as image:
+            # Decoding every pixel (at the reduced scale a JPEG allows) is where a truncated image shows.
+            set_cover(inspected, shrink(image, box))
+    except ImageTooLarge as refusal:
+        raise Refused(str(refusal)) from refusal
+    except (OSError, SyntaxError, ValueError) as error:
         raise Refused(damaged_message(uploaded)) from error
 
 

@@ -1,4 +1,5 @@
-"""Images staff upload: checked by Pillow, resized and stripped of metadata (camera, GPS) before storage."""
+"""Images staff upload: checked by Pillow in bounded memory, resized and stripped of metadata (camera, GPS)
+before storage."""
 
 import io
 from pathlib import Path
@@ -8,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps
+
+from icwg_portal.images import ImageTooLarge, open_image, shrink
 
 # Pillow format → (extension, save options). Anything else is re-encoded as PNG or JPEG.
 SAVE_AS = {
@@ -30,33 +32,29 @@ def validate_image_upload(file):
 def normalise_image(uploaded, max_side=None):
     """Return a new file holding only the pixels: upright, at most ``max_side`` pixels, no metadata.
 
-    Raises ValidationError for a file Pillow cannot decode to the end (a damaged or truncated image).
+    Raises ValidationError for an image larger than the portal opens (checked from its header, before any
+    pixel is decoded: icwg_portal/images.py) and for a file Pillow cannot decode to the end (damaged, cut).
     """
+    max_side = max_side or settings.IMAGE_MAX_SIDE
+    name = Path(str(uploaded.name)).name
     try:
-        return _normalise_image(uploaded, max_side or settings.IMAGE_MAX_SIDE)
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
+        with open_image(uploaded, name, (max_side, max_side)) as original:
+            source_format = original.format
+            image = shrink(original, (max_side, max_side))
+    except ImageTooLarge as error:
+        raise ValidationError(str(error), code="image_too_many_pixels") from error
+    except (OSError, SyntaxError, ValueError) as error:
         # Django's image field only reads the header; decoding the pixels is where damage shows.
         raise ValidationError(
             _("This image could not be read: the file may be damaged or incomplete. Please upload it again."),
             code="invalid_image",
         ) from error
-
-
-def _normalise_image(uploaded, max_side):
-    uploaded.seek(0)
-    with Image.open(uploaded) as original:
-        source_format = original.format
-        image = ImageOps.exif_transpose(original)
-        image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
-        if source_format not in SAVE_AS:
-            source_format = "PNG" if image.mode in ("RGBA", "LA", "P") else "JPEG"
-        if source_format == "JPEG" and image.mode not in ("RGB", "L"):
-            image = image.convert("RGB")
-        extension, options = SAVE_AS[source_format]
-        # A fresh save writes no EXIF or XMP unless asked to, but the JPEG writer copies the image's comment.
-        for key in ("comment", "exif", "xmp"):
-            image.info.pop(key, None)
-        buffer = io.BytesIO()
-        image.save(buffer, format=source_format, **options)
-    name = Path(uploaded.name).stem + extension
-    return ContentFile(buffer.getvalue(), name=name)
+    if source_format not in SAVE_AS:
+        source_format = "PNG" if image.mode == "RGBA" else "JPEG"
+    if source_format == "JPEG" and image.mode != "RGB":
+        image = image.convert("RGB")
+    extension, options = SAVE_AS[source_format]
+    # shrink kept only the pixels (and colour profile): no EXIF, XMP or comment of the original is saved.
+    buffer = io.BytesIO()
+    image.save(buffer, format=source_format, **options)
+    return ContentFile(buffer.getvalue(), name=Path(uploaded.name).stem + extension)

@@ -214,6 +214,30 @@ IMAGE_MAX_SIDE = 1600
 IMAGE_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 # The largest document file staff may upload (documents/uploads.py). Default: 50 MB.
 DOCUMENT_MAX_UPLOAD_BYTES = int(os.environ.get("DOCUMENT_MAX_UPLOAD_BYTES", 50 * 1024 * 1024))
+# What an uploaded file may claim, checked before it is decoded, so that inspecting any upload stays bounded
+# in memory and time (issue #9; figures in BENCHMARKS.md). A refusal names the limit, in the staff's language.
+# Images (documents, group and country pictures; icwg_portal/images.py): at most this many pixels (any camera
+# or phone photo)…
+IMAGE_MAX_PIXELS = 50_000_000
+# …and no more memory than this to decode, estimated from the header: a JPEG decodes at a reduced scale, but a
+# PNG costs 4 bytes a pixel (about 20 megapixels fit), a WebP about 16 (about 5 megapixels).
+IMAGE_MAX_DECODE_BYTES = 80 * 1024 * 1024
+# ZIP packages (Word, Excel, OpenDocument; documents/packages.py), from their central directory: entries (a
+# 40 MB report full of photos has a few hundred), uncompressed bytes declared in all and by one entry, and how
+# many times its compressed size one entry over 1 MB may grow (generated Word and Excel parts: 5-70 times;
+# a "zip bomb": about 1,000).
+PACKAGE_MAX_ENTRIES = 5_000
+PACKAGE_MAX_UNCOMPRESSED_BYTES = 1024 * 1024 * 1024
+PACKAGE_MAX_ENTRY_BYTES = 256 * 1024 * 1024
+PACKAGE_MAX_RATIO = 200
+# PDFs (documents/active_content.py): objects walked looking for scripts and other active content. A
+# 2,000-page report has a few thousand where actions can sit.
+PDF_MAX_OBJECTS = 200_000
+# Drawing instructions, decoded (documents/pdf_pages.py): a first page with more is not drawn as the cover
+# (PDFium holds ~15 bytes for each: 4 MB take ~60 MB) and a page with more has no text read; text is read from
+# at most this much in all (pypdf reads ~1 MB a second). A page of text holds a few KB.
+PDF_MAX_PAGE_DRAWING_BYTES = 4 * 1024 * 1024
+PDF_TEXT_MAX_DRAWING_BYTES = 8 * 1024 * 1024
 # Uploads too large for memory wait in a temporary file, named so that a forged file name cannot break it.
 FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
