@@ -3,10 +3,10 @@ from django.contrib import admin
 from contacts.models import Contact
 from groups.forms import BackOfficeMediaMixin, PreloadedAutocompleteInlineMixin
 from groups.history import HistoryAdmin
-from groups.permissions import GroupScopedAdminMixin
+from groups.permissions import GroupScopedAdminMixin, ScopedChoicesMixin
 
 
-class ContactInline(PreloadedAutocompleteInlineMixin, admin.StackedInline):
+class ContactInline(ScopedChoicesMixin, PreloadedAutocompleteInlineMixin, admin.StackedInline):
     model = Contact
     extra = 0
     fields = (("person", "role"), "organization", "emails", ("phone", "last_verified"), "is_public")

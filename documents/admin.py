@@ -12,14 +12,14 @@ from documents import services, uploads
 from documents.models import Document, DocumentFile, DocumentType
 from groups.forms import BackOfficeMediaMixin
 from groups.history import DOCUMENT_FILES_NOTE, HistoryAdmin
-from groups.permissions import GroupScopedAdminMixin
+from groups.permissions import GroupScopedAdminMixin, ScopedChoicesMixin
 from icwg_portal.media_store import MediaStoreAdminMixin
 
 ACCEPTED_EXTENSIONS = ".pdf,.docx,.odt,.xlsx,.ods,.png,.jpg,.jpeg,.webp"
 
 
 @admin.register(DocumentType)
-class DocumentTypeAdmin(BackOfficeMediaMixin, HistoryAdmin, TabbedTranslationAdmin):
+class DocumentTypeAdmin(ScopedChoicesMixin, BackOfficeMediaMixin, HistoryAdmin, TabbedTranslationAdmin):
     list_display = ("name", "slug", "order")
     list_editable = ("order",)
     search_fields = ("name_es", "name_en")
@@ -67,7 +67,7 @@ class DocumentFileForm(forms.ModelForm):
         return file
 
 
-class DocumentFileInline(admin.StackedInline):
+class DocumentFileInline(ScopedChoicesMixin, admin.StackedInline):
     model = DocumentFile
     form = DocumentFileForm
     extra = 1
@@ -195,7 +195,10 @@ class DocumentAdmin(
         return None
 
     def delete_model(self, request, document):
+        self.save_last_versions(request, [document])  # HistoryAdmin's: recovering brings it back as it was
         services.delete_documents([document])
 
     def delete_queryset(self, request, queryset):
-        services.delete_documents(list(queryset))
+        documents = list(queryset)
+        self.save_last_versions(request, documents)
+        services.delete_documents(documents)

@@ -4,34 +4,26 @@
   deleted again, so no stored file is left without its record (icwg_portal/media_store.py, which also turns a
   store that does not take a file into ``MediaStoreError``).
 - A replaced or deleted file is removed from the storage only once the transaction has committed, so a
-  failure never leaves a record pointing at a deleted file.
+  failure never leaves a record pointing at a deleted file (``discard_on_commit``, which also keeps a file
+  something still refers to).
 - Everything goes through Django's storage API (open, save, delete), never a local path: moving the files to
   S3-compatible object storage is a matter of settings.
 """
 
-from functools import partial
 from pathlib import PurePath
 
 from django.core.files import File
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.db.models import F
 
 from documents.models import DocumentFile
 from documents.uploads import inspect_upload, readable_filename, storage_filename
-from icwg_portal.media_store import atomic_with_files, delete_stored_files, store_file
+from icwg_portal.media_store import atomic_with_files, discard_on_commit, files_held, store_file
 
 
 def stored_files(document_file):
-    """(storage, name) of the file and cover a DocumentFile holds in the database now."""
-    if document_file.pk is None:
-        return []
-    row = DocumentFile.objects.filter(pk=document_file.pk).values("file", "cover").first() or {}
-    return [
-        (field.storage, row[field.name])
-        for field in (DocumentFile._meta.get_field("file"), DocumentFile._meta.get_field("cover"))
-        if row.get(field.name)
-    ]
+    """{(storage, name)} of the file and cover a DocumentFile holds in the database now."""
+    return files_held(DocumentFile, [document_file.pk])
 
 
 def save_document_file(document_file, upload=None, inspected=None):
@@ -49,9 +41,7 @@ def save_document_file(document_file, upload=None, inspected=None):
         document_file.full_clean()
         document_file.save()
         current = {(document_file.file.name), (document_file.cover.name or None)}
-        replaced = [(storage, name) for storage, name in previous if name not in current]
-        if replaced:
-            transaction.on_commit(partial(delete_stored_files, replaced))
+        discard_on_commit((storage, name) for storage, name in previous if name not in current)
     return document_file
 
 
@@ -98,10 +88,8 @@ def refresh_metadata(document_file):
                 inspected.cover_height,
             )
         document_file.save()
-        replaced = [(storage, name) for storage, name in previous if name != document_file.file.name]
-        replaced = [(storage, name) for storage, name in replaced if name != document_file.cover.name]
-        if replaced:
-            transaction.on_commit(partial(delete_stored_files, replaced))
+        current = {document_file.file.name, document_file.cover.name}
+        discard_on_commit((storage, name) for storage, name in previous if name not in current)
     return document_file
 
 
@@ -110,25 +98,17 @@ def delete_document_file(document_file):
     with atomic_with_files():
         files = stored_files(document_file)
         document_file.delete()
-        transaction.on_commit(partial(delete_stored_files, files))
+        discard_on_commit(files)
 
 
 def delete_documents(documents):
     """Delete documents (a queryset or a list) with their files: records now, stored files after commit."""
     with atomic_with_files():
         document_files = DocumentFile.objects.filter(document__in=list(documents))
-        files = [
-            (field.storage, name)
-            for file_name, cover_name in document_files.values_list("file", "cover")
-            for field, name in (
-                (DocumentFile._meta.get_field("file"), file_name),
-                (DocumentFile._meta.get_field("cover"), cover_name),
-            )
-            if name
-        ]
+        files = files_held(DocumentFile, list(document_files.values_list("pk", flat=True)))
         for document in documents:
             document.delete()
-        transaction.on_commit(partial(delete_stored_files, files))
+        discard_on_commit(files)
 
 
 def record_download(document_file):

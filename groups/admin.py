@@ -8,7 +8,7 @@ from adminsortable2.admin import (
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db import models
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import (
@@ -18,14 +18,21 @@ from modeltranslation.admin import (
 )
 
 from contacts.admin import ContactInline
+from documents.models import Document
 from groups.forms import BackOfficeMediaMixin, NormalisedImageForm, PreloadedAutocompleteInlineMixin
 from groups.history import HistoryAdmin
 from groups.models import Activity, Country, Membership, Objective, Organization, Pillar, WorkingGroup
-from groups.permissions import GroupScopedAdminMixin, edits_every_group, scope_to_editable_groups
+from groups.permissions import (
+    GroupScopedAdminMixin,
+    ScopedChoicesMixin,
+    choosable,
+    edits_every_group,
+    scope_to_editable_groups,
+)
 from icwg_portal.media_store import MediaStoreAdminMixin
 
 
-class WorkingGroupInline(admin.TabularInline):
+class WorkingGroupInline(ScopedChoicesMixin, admin.TabularInline):
     model = WorkingGroup
     fields = ("name", "location", "status")
     readonly_fields = fields
@@ -42,7 +49,9 @@ class WorkingGroupInline(admin.TabularInline):
 
 
 @admin.register(Country)
-class CountryAdmin(MediaStoreAdminMixin, BackOfficeMediaMixin, HistoryAdmin, TabbedTranslationAdmin):
+class CountryAdmin(
+    ScopedChoicesMixin, MediaStoreAdminMixin, BackOfficeMediaMixin, HistoryAdmin, TabbedTranslationAdmin
+):
     form = NormalisedImageForm
     list_display = ("name", "iso_code", "vpi_status", "group_count", "updated_at")
     list_filter = ("vpi_status",)
@@ -59,7 +68,9 @@ class CountryAdmin(MediaStoreAdminMixin, BackOfficeMediaMixin, HistoryAdmin, Tab
 
 
 @admin.register(Pillar)
-class PillarAdmin(BackOfficeMediaMixin, SortableAdminMixin, HistoryAdmin, TabbedTranslationAdmin):
+class PillarAdmin(
+    ScopedChoicesMixin, BackOfficeMediaMixin, SortableAdminMixin, HistoryAdmin, TabbedTranslationAdmin
+):
     list_display = ("name", "slug", "membership_count")
     search_fields = ("name_es", "name_en")
     prepopulated_fields = {"slug": ("name_en",)}
@@ -73,7 +84,7 @@ class PillarAdmin(BackOfficeMediaMixin, SortableAdminMixin, HistoryAdmin, Tabbed
 
 
 @admin.register(Organization)
-class OrganizationAdmin(BackOfficeMediaMixin, HistoryAdmin, TabbedTranslationAdmin):
+class OrganizationAdmin(ScopedChoicesMixin, BackOfficeMediaMixin, HistoryAdmin, TabbedTranslationAdmin):
     list_display = ("name", "acronym", "kind", "website", "membership_count")
     list_filter = ("kind", "memberships__group__country", "memberships__pillar")
     search_fields = ("name_es", "name_en", "acronym")
@@ -88,14 +99,16 @@ class OrganizationAdmin(BackOfficeMediaMixin, HistoryAdmin, TabbedTranslationAdm
         return organization.membership_total
 
 
-class ObjectiveInline(SortableInlineAdminMixin, TranslationTabularInline):
+class ObjectiveInline(ScopedChoicesMixin, SortableInlineAdminMixin, TranslationTabularInline):
     model = Objective
     extra = 0
     # sortable2's own template adds "move to first/last position" buttons beside the drag handle.
     template = SortableTabularInline.template
 
 
-class ActivityInline(PreloadedAutocompleteInlineMixin, SortableInlineAdminMixin, TranslationStackedInline):
+class ActivityInline(
+    ScopedChoicesMixin, PreloadedAutocompleteInlineMixin, SortableInlineAdminMixin, TranslationStackedInline
+):
     model = Activity
     extra = 0
     template = SortableStackedInline.template
@@ -103,10 +116,13 @@ class ActivityInline(PreloadedAutocompleteInlineMixin, SortableInlineAdminMixin,
     autocomplete_fields = ("documents",)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("documents")
+        # Only the documents the user may choose: each row shows (and labels, with no query of its own) its
+        # documents from these. A link to another group's draft stays, unseen (ScopedChoicesMixin).
+        documents = Prefetch("documents", queryset=choosable(request.user, Document))
+        return super().get_queryset(request).prefetch_related(documents)
 
 
-class MembershipInline(PreloadedAutocompleteInlineMixin, admin.TabularInline):
+class MembershipInline(ScopedChoicesMixin, PreloadedAutocompleteInlineMixin, admin.TabularInline):
     model = Membership
     extra = 0
     fields = ("organization", "pillar", "role", "representative", "start_date", "end_date", "is_public")

@@ -5,12 +5,25 @@ activities, memberships and contacts, so reverting a group's page brings its inl
 recovering a deleted group brings back what was deleted with it. A contact, activity or membership reverted or
 recovered from its own admin page comes back alone: its group's other records keep their later edits.
 
-Not kept in the history:
-- a document's files (DocumentFile): a file's stored bytes are deleted from storage once its record is
-  deleted or replaced (documents/services.py), so a version could only point at a file that no longer exists.
-  Reverting or recovering a document brings back its details and groups; its files are uploaded again.
-- a group's coordinators: who may edit a group is access control, not content; going back to an older version
-  of a group never changes who coordinates it.
+Links between records (a document's groups, an activity's documents, a group's coordinators) are kept with
+the records at both ends: as the many-to-many field of the record whose page edits them (``Document.groups``,
+``Activity.documents``), and in the version of the record at the other end, whose deletion removes them (a
+group's documents and coordinators, a document's activities: groups/version_format.py).
+- Reverting a record brings back what its page edits, links included. Links edited elsewhere stay as they are
+  now: reverting a group's texts neither unlinks this week's documents nor links it again to a document
+  someone took it off (which would hand its coordinators that document). Nor does it change who coordinates
+  the group: that is access control, not content.
+- Recovering a deleted record brings back what its deletion removed: its inlines, and every link from either
+  end, coordinators included. Deleting through the admin first saves a last version of the record, so it comes
+  back as it was when deleted, not as at its last save. A link to a record deleted since (a document, a staff
+  account) cannot come back and is left out.
+- A stored file (a group's or a country's image) stays in storage while a version refers to it, so that going
+  back to that version shows the image again (icwg_portal/media_store.py).
+
+Not kept in the history: a document's files (DocumentFile). A file's stored bytes are deleted from storage
+once its record is deleted or replaced (documents/services.py): a deleted draft's file does not linger.
+Reverting or recovering a document brings back its details, groups and activities; its files are uploaded
+again.
 
 Who may do what (HistoryAdmin):
 - History and "revert to this version": whoever may change the record (a coordinator: their own groups'
@@ -26,22 +39,28 @@ unregistered model (and its inlines' models, DocumentFile among them) as soon as
 from contextlib import contextmanager
 
 from django.contrib.admin.utils import unquote
+from django.core import serializers
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import IntegrityError, connections, transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from reversion import register
+from reversion import add_to_revision, create_revision, register, set_comment, set_user
 from reversion.admin import VersionAdmin
 from reversion.errors import RevertError
 from reversion.models import Version
 
 from contacts.models import Contact
 from documents.models import Document, DocumentType
+from groups import version_format
 from groups.models import Activity, Country, Membership, Objective, Organization, Pillar, WorkingGroup
 from groups.permissions import editable_groups, edits_every_group
+from icwg_portal.media_store import discard_on_commit, files_held
 
 # --- What is versioned ------------------------------------------------------------------------------------
+
+# Versions of groups and documents also hold their links from the other side (groups/version_format.py).
+serializers.register_serializer(version_format.FORMAT, "groups.version_format")
 
 for model in (
     Country,
@@ -52,13 +71,15 @@ for model in (
     Activity,
     Membership,
     Contact,
-    Document,
 ):
     register(model)
+register(Document, format=version_format.FORMAT)
 register(
     WorkingGroup,
     follow=("objectives", "activities", "memberships", "contacts"),
+    # Kept among the version's links (groups/version_format.py): a revert leaves who coordinates as it is.
     exclude=("coordinators",),
+    format=version_format.FORMAT,
 )
 
 DOCUMENT_FILES_NOTE = gettext_lazy(
@@ -99,10 +120,18 @@ def versions_within_reach(user, versions):
         return True
     editable = set(editable_groups(user).values_list("pk", flat=True))
     for version in versions:
+        if version_format.stored_links(version) and not _exists(version):
+            # It would come back with its links, other groups' records among them: recovering is the
+            # secretariat's.
+            return False
         ids = groups_of_version(version)
         if not ids or not ids <= editable:
             return False
     return True
+
+
+def _exists(version):
+    return version._model._base_manager.using(version.db).filter(pk=version.object_id).exists()
 
 
 # --- Writing a version back ------------------------------------------------------------------------------
@@ -121,14 +150,27 @@ class _Restore:
         self.date_created = version.revision.date_created
 
     def revert(self, delete=False):
+        db = self.version.db
+        versions = list(self.version.revision.version_set.all()) if self.whole_revision else [self.version]
         try:
-            with transaction.atomic(using=self.version.db):
+            with transaction.atomic(using=db):
+                returning = [version for version in versions if not _exists(version)]
+                files_before = self._files_held(versions)
                 if self.whole_revision:
                     self.version.revision.revert(delete=delete)
                 else:
                     self.version.revert()
+                for version in versions:
+                    _drop_links_to_deleted_records(version)
+                # Records brought back are linked again as they were; those that existed keep their links.
+                for version in returning:
+                    obj = version._model._base_manager.using(db).filter(pk=version.object_id).first()
+                    if obj is not None:
+                        version_format.link_again(obj, version_format.stored_links(version))
                 # PostgreSQL checks foreign keys at commit: check them now, while the error can be reported.
-                connections[self.version.db].check_constraints()
+                connections[db].check_constraints()
+                # An image the revert replaced goes once this commits, unless another version refers to it.
+                discard_on_commit(files_before - self._files_held(versions))
         except (IntegrityError, ObjectDoesNotExist) as error:
             raise RevertError(
                 _(
@@ -137,6 +179,24 @@ class _Restore:
                 )
                 % {"object": self.version.object_repr}
             ) from error
+
+    @staticmethod
+    def _files_held(versions):
+        by_model = {}
+        for version in versions:
+            by_model.setdefault(version._model, []).append(version.object_id)
+        return {stored for model, pks in by_model.items() for stored in files_held(model, pks)}
+
+
+def _drop_links_to_deleted_records(version):
+    """Take off the record of ``version`` the links its many-to-many fields got back to records deleted since
+    the version was saved (a document, a staff account): they cannot come back without them."""
+    for field in version._model._meta.local_many_to_many:
+        through = field.remote_field.through
+        target = field.m2m_reverse_field_name()
+        through._base_manager.using(version.db).filter(**{field.m2m_field_name(): version.object_id}).exclude(
+            **{f"{target}__in": field.related_model._base_manager.using(version.db).values("pk")}
+        ).delete()
 
 
 class _RestorableVersion:
@@ -164,8 +224,10 @@ class HistoryAdmin(VersionAdmin):
     @contextmanager
     def create_revision(self, request):
         # Only a request that may save opens a revision (and its transaction): pages that only show records
-        # keep the query counts the tests hold them to.
-        if request.method in ("GET", "HEAD", "OPTIONS"):
+        # keep the query counts the tests hold them to. Deleting from the list saves each record's last
+        # version in a revision of its own (save_last_versions), not in one around the whole request, which
+        # would be saved once the records are gone, so not at all.
+        if request.method in ("GET", "HEAD", "OPTIONS") or request.POST.get("action") == "delete_selected":
             yield
         else:
             with super().create_revision(request):
@@ -219,3 +281,22 @@ class HistoryAdmin(VersionAdmin):
     def _reversion_revisionform_view(self, request, version, template_name, extra_context=None):
         version = _RestorableVersion(version, whole_revision=self.revert_whole_revision)
         return super()._reversion_revisionform_view(request, version, template_name, extra_context)
+
+    # --- Deleting: a last version first ---------------------------------------------------------------------
+
+    def delete_model(self, request, obj):
+        self.save_last_versions(request, [obj])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        self.save_last_versions(request, queryset)
+        super().delete_queryset(request, queryset)
+
+    def save_last_versions(self, request, objs):
+        """Save a version of each record about to be deleted, with its inlines and links: recovering it brings
+        it back as it was when deleted. One revision each, so that recovering one brings back no other."""
+        for obj in objs:
+            with create_revision():
+                set_user(request.user)
+                set_comment(_("Deleted."))
+                add_to_revision(obj)

@@ -122,6 +122,11 @@ class Country(TimestampedModel):
     def get_absolute_url(self):
         return reverse("groups:country", kwargs={"slug": self.slug})
 
+    def clean(self):
+        # The admin reads an emptied outline box (or JSON null) as None; the column holds a list: no map.
+        if self.outline is None:
+            self.outline = []
+
 
 class Pillar(models.Model):
     """A constituency of a working group (State, companies, civil society…): data, since countries differ."""

@@ -1,12 +1,18 @@
-"""Which working groups a staff member may edit, and the admin mixin that holds every admin page to it.
+"""Which working groups a staff member may edit, what they may choose in a form, and the admin mixins that
+hold every admin page to both.
 
 Superusers and the secretariat (permission ``groups.edit_all_groups``, see groups/roles.py) edit every
 group. A group coordinator edits only the groups they coordinate (``WorkingGroup.coordinators``) and what
 belongs to them. The model permissions (add/change/delete/view) still say *what kind* of record someone may
-edit; this module says *which* records.
+edit; this module says *which* records, and which records a form may offer them (``choosable``).
 """
 
-from django.contrib.admin.utils import lookup_spawns_duplicates
+from django import forms
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.admin.utils import get_fields_from_path, lookup_spawns_duplicates
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Q
 from django.http import Http404
 
 from groups.models import WorkingGroup
@@ -47,7 +53,200 @@ def scope_to_editable_groups(queryset, user, group_path):
     return queryset.filter(**{f"{group_path}__in": groups})
 
 
-class GroupScopedAdminMixin:
+# --- What a staff member may choose in a form -------------------------------------------------------------
+# Every choice a back-office form offers (a select, an autocomplete and its search, a list filter) and accepts
+# when posted is among ``choosable(user, model)``. For staff who edit every group, that is everything. For a
+# coordinator:
+# - working groups: those they edit. Choosing a group files a record under it.
+# - documents: the published documents of every group, and their own groups' drafts. An activity links the
+#   documents visitors can read, whoever published them; another group's draft is not theirs to see, not
+#   even its title. (The documents they *edit* are fewer: their groups' own, see DocumentAdmin.)
+# - countries, pillars, organizations, document types: all of them. They are the shared lists every group
+#   chooses from, with public names, and coordinators read all of them in the back office anyway (they may
+#   add an organization, not change one).
+# - anything else (staff accounts…): nothing, until it is decided here. A test opens every form a
+#   coordinator can reach and fails on a choice of a model this table does not place.
+
+
+def _everything(model, user):
+    return model._default_manager.all()
+
+
+CHOOSABLE = {
+    "groups.workinggroup": lambda model, user: editable_groups(user),
+    "documents.document": lambda model, user: model._default_manager.visible_to(user),
+    "groups.country": _everything,
+    "groups.pillar": _everything,
+    "groups.organization": _everything,
+    "documents.documenttype": _everything,
+}
+
+
+def choosable(user, model):
+    """The records of ``model`` that ``user`` may choose in a back-office form (a queryset)."""
+    if edits_every_group(user):
+        return model._default_manager.all()
+    scope = CHOOSABLE.get(model._meta.label_lower)
+    return scope(model, user) if scope else model._default_manager.none()
+
+
+def narrow_to_choosable(formfield, user):
+    """``formfield`` (a ModelChoiceField or ModelMultipleChoiceField, or None) offering and accepting only
+    what ``user`` may choose: a posted id outside it is the field's "Select a valid choice" error."""
+    if formfield is None or edits_every_group(user):
+        return formfield
+    model = formfield.queryset.model
+    formfield.queryset = formfield.queryset.filter(pk__in=choosable(user, model).values("pk"))
+    return formfield
+
+
+def links_out_of_reach(instance, name, offered):
+    """What ``instance``'s many-to-many field ``name`` links now beyond the ``offered`` queryset.
+
+    Read from the database, not from a prefetched (and maybe narrowed) cache of the instance."""
+    if instance.pk is None:
+        return []
+    field = instance._meta.get_field(name)
+    linked = field.related_model._default_manager.filter(**{field.related_query_name(): instance.pk})
+    return list(linked.exclude(pk__in=offered.values("pk")))
+
+
+def keep_links_out_of_reach(form, user):
+    """Before ``form`` saves: add to each narrowed many-to-many value the links its record already has beyond
+    what the form offered, so that saving never takes away a link the staff member could not see."""
+    if edits_every_group(user) or not hasattr(form, "cleaned_data") or form.instance.pk is None:
+        return
+    for name, formfield in form.fields.items():
+        if not isinstance(formfield, forms.ModelMultipleChoiceField) or name not in form.cleaned_data:
+            continue
+        try:
+            if not form.instance._meta.get_field(name).many_to_many:
+                continue
+        except FieldDoesNotExist:
+            continue
+        kept = links_out_of_reach(form.instance, name, formfield.queryset)
+        if kept:
+            form.cleaned_data[name] = [*form.cleaned_data[name], *kept]
+
+
+def showing_only_choosable(form_class):
+    """``form_class`` whose many-to-many fields start from the choosable part of what the record links: the
+    page neither shows nor posts back the rest, which saving keeps (``keep_links_out_of_reach``)."""
+
+    class ShowingOnlyChoosable(form_class):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            for name, formfield in self.fields.items():
+                linked = self.initial.get(name)
+                if isinstance(formfield, forms.ModelMultipleChoiceField) and linked:
+                    pks = [getattr(value, "pk", value) for value in linked]
+                    chosen = formfield.queryset.filter(pk__in=pks).values_list("pk", flat=True)
+                    offered = {str(pk) for pk in chosen}
+                    self.initial[name] = [v for v, pk in zip(linked, pks, strict=True) if str(pk) in offered]
+
+    ShowingOnlyChoosable.__name__ = ShowingOnlyChoosable.__qualname__ = form_class.__name__
+    # The fields as the admin built them for this request (querysets narrowed, fields made required…).
+    ShowingOnlyChoosable.base_fields = form_class.base_fields
+    return ShowingOnlyChoosable
+
+
+def autocomplete_source_field(request):
+    """The model field whose choices the admin's autocomplete endpoint is asked for; None on other pages."""
+    match = request.resolver_match
+    if match is None or match.url_name != "autocomplete":
+        return None
+    try:
+        model = apps.get_model(request.GET["app_label"], request.GET["model_name"])
+        return model._meta.get_field(request.GET["field_name"])
+    except (KeyError, LookupError, FieldDoesNotExist):
+        return None  # the autocomplete view refuses the request itself
+
+
+class ChoosableRelatedFieldListFilter(admin.RelatedFieldListFilter):
+    """A list filter on a relation offering only what the staff member may choose: its choices are names
+    (a draft's title, a group's), which must not leak either."""
+
+    def field_choices(self, field, request, model_admin):
+        return field.get_choices(
+            include_blank=False,
+            limit_choices_to=self.limit(field, request, model_admin),
+            ordering=self.field_admin_ordering(field, request, model_admin),
+        )
+
+    def limit(self, field, request, model_admin):
+        if edits_every_group(request.user):
+            return Q()
+        return Q(pk__in=choosable(request.user, field.related_model).values("pk"))
+
+
+class ChoosableRelatedOnlyFieldListFilter(ChoosableRelatedFieldListFilter):
+    """As ``admin.RelatedOnlyFieldListFilter`` (only what the listed records point at), and only what the
+    staff member may choose: a coordinator's document may also be in another group's list."""
+
+    def limit(self, field, request, model_admin):
+        listed = model_admin.get_queryset(request).distinct().values_list(f"{self.field_path}__pk", flat=True)
+        return Q(pk__in=listed) & super().limit(field, request, model_admin)
+
+
+class ScopedChoicesMixin:
+    """For every ModelAdmin and inline of the portal: what its forms, autocomplete and list filters offer a
+    staff member is what they may choose (``choosable``), and what they cannot see is kept when they save.
+
+    - Foreign keys and many-to-many fields offer, and accept when posted, only ``choosable`` records.
+    - The autocomplete endpoint, asked for a field's choices by this admin's model, answers with the
+      ``choosable`` records (not only those this admin lists: a coordinator links another group's published
+      document without being able to edit it).
+    - Filters on a relation (``list_filter``: a field name, or with ``admin.RelatedOnlyFieldListFilter``)
+      offer only ``choosable`` records; a filter class of the admin's own scopes its choices itself.
+    - Saving keeps the links a record has beyond its form's choices (``keep_links_out_of_reach``): a
+      coordinator saving an activity that links another group's draft neither sees nor drops that link.
+
+    Put it first among the admin's bases (GroupScopedAdminMixin includes it), so that it narrows whatever
+    the other classes' fields offer.
+    """
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return narrow_to_choosable(formfield, request.user)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
+        return narrow_to_choosable(formfield, request.user)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return form if edits_every_group(request.user) else showing_only_choosable(form)
+
+    def get_search_results(self, request, queryset, search_term):
+        source_field = autocomplete_source_field(request)
+        if source_field is not None and not edits_every_group(request.user):
+            queryset = choosable(request.user, self.model).complex_filter(source_field.get_limit_choices_to())
+        return super().get_search_results(request, queryset, search_term)
+
+    def get_list_filter(self, request):
+        return [self._choosable_list_filter(spec) for spec in super().get_list_filter(request)]
+
+    def _choosable_list_filter(self, spec):
+        path, filter_class = spec if isinstance(spec, tuple) else (spec, None)
+        if not isinstance(path, str) or not get_fields_from_path(self.model, path)[-1].is_relation:
+            return spec
+        if filter_class is None:
+            return (path, ChoosableRelatedFieldListFilter)
+        if filter_class is admin.RelatedOnlyFieldListFilter:
+            return (path, ChoosableRelatedOnlyFieldListFilter)
+        return spec
+
+    def save_related(self, request, form, formsets, change):
+        keep_links_out_of_reach(form, request.user)
+        for formset in formsets:
+            for inline_form in formset.forms:
+                # The formset saves only the rows that changed.
+                if inline_form.has_changed() and inline_form not in formset.deleted_forms:
+                    keep_links_out_of_reach(inline_form, request.user)
+        super().save_related(request, form, formsets, change)
+
+
+class GroupScopedAdminMixin(ScopedChoicesMixin):
     """For the ModelAdmin of working groups, or of records that belong to them: a staff member who does not
     edit every group lists, opens, changes and deletes only their groups' records, and files records only
     under their groups.
@@ -57,10 +256,11 @@ class GroupScopedAdminMixin:
     ``"document__groups"``…, or None on the WorkingGroup admin. Put the mixin first among the admin's bases,
     so that it narrows whatever the other classes' ``get_queryset`` return.
 
-    - Lists, search, filters with ``admin.RelatedOnlyFieldListFilter``, bulk actions and the autocomplete
-      endpoint go through ``get_queryset``, so they show only the user's groups' records.
+    - Lists, search, filters with ``admin.RelatedOnlyFieldListFilter`` and bulk actions go through
+      ``get_queryset``, so they show only the user's groups' records.
     - Another group's record answers 404 by URL, for any method (GET or POST): it is not in ``get_queryset``.
-    - The group field offers (and accepts when posted) only the user's groups.
+    - The group field, as every choice (ScopedChoicesMixin), offers and accepts only the user's groups; the
+      autocomplete endpoint offers them only their groups too.
     - On a many-to-many group field, groups the user cannot edit stay as they were when the user saves, and
       deleting needs every one of the record's groups to be editable.
     """
@@ -100,17 +300,7 @@ class GroupScopedAdminMixin:
             request, obj, entirely=True
         )
 
-    # --- The group field --------------------------------------------------------------------------------
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == self.group_path and not edits_every_group(request.user):
-            kwargs["queryset"] = editable_groups(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.name == self.group_path and not edits_every_group(request.user):
-            kwargs["queryset"] = editable_groups(request.user)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+    # --- The group field (it offers only the user's groups: ScopedChoicesMixin) -------------------------
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -120,14 +310,6 @@ class GroupScopedAdminMixin:
             # stays in another group's.
             field.required = obj is None or not self._groups_out_of_reach(request, obj)
         return form
-
-    def save_related(self, request, form, formsets, change):
-        if change and self._group_field_is_many_to_many() and self.group_path in form.cleaned_data:
-            # The form offered only the user's groups: keep the others the record is in.
-            kept = self._groups_out_of_reach(request, form.instance)
-            if kept:
-                form.cleaned_data[self.group_path] = [*form.cleaned_data[self.group_path], *kept]
-        super().save_related(request, form, formsets, change)
 
     # --- Helpers ----------------------------------------------------------------------------------------
 
@@ -172,4 +354,4 @@ class GroupScopedAdminMixin:
     def _groups_out_of_reach(self, request, obj):
         if obj is None or obj.pk is None or edits_every_group(request.user):
             return []
-        return list(getattr(obj, self.group_path).exclude(pk__in=editable_groups(request.user)))
+        return links_out_of_reach(obj, self.group_path, editable_groups(request.user))

@@ -9,20 +9,35 @@
 - ``MediaStoreAdminMixin``, on every admin page that stores files, turns ``MediaStoreError`` into the same
   form again, everything typed kept, with a message at the top that nothing was saved; operators get the
   failure in the log, as an error with its traceback.
+- A file replaced, cleared or left by a deleted record goes once the transaction commits
+  (``discard_on_commit``), unless something still refers to it then: a record, or a version of one in the
+  history (django-reversion), which must be able to bring it back (``is_referred_to``, the one place that
+  says what refers to a file). ``trim_unreferenced_files`` (``manage.py trim_stored_files``) removes what
+  was left behind anyway: files stored before this rule, or whose last version was pruned from the history.
 
-documents/services.py stores a document's files with these; replaced and deleted files go with
-``transaction.on_commit(partial(delete_stored_files, …))``.
+documents/services.py stores a document's files with these; MediaStoreAdminMixin the images of the pages
+that have one.
 """
 
+import dataclasses
+import json
 import logging
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import timedelta
+from functools import partial
+from pathlib import PurePosixPath
 
+import reversion
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models.fields.files import FieldFile, FileField
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from reversion.models import Version
 
 logger = logging.getLogger(__name__)
 
@@ -137,6 +152,169 @@ def delete_stored_files(files):
             logger.exception("Could not delete the stored file %s", name)
 
 
+# --- What refers to a stored file ---------------------------------------------------------------------------
+
+
+def file_fields(storage=None):
+    """[(model, field)] of the installed models' file fields (those storing in ``storage``, if given)."""
+    return [
+        (model, model_field)
+        for model in apps.get_models()
+        for model_field in model._meta.concrete_fields
+        if isinstance(model_field, FileField) and (storage is None or model_field.storage is storage)
+    ]
+
+
+def files_held(model, pks):
+    """{(storage, name)} of the files the records ``pks`` of ``model`` hold in the database now."""
+    fields = [
+        model_field for model_field in model._meta.concrete_fields if isinstance(model_field, FileField)
+    ]
+    pks = [pk for pk in pks if pk is not None]
+    if not fields or not pks:
+        return set()
+    rows = model._base_manager.filter(pk__in=pks).values_list(*(f.attname for f in fields))
+    return {(f.storage, name) for row in rows for f, name in zip(fields, row, strict=True) if name}
+
+
+def _versions_holding(model, model_field, name=None):
+    """The names the versions of ``model`` (in the history) hold in ``model_field``: all, or only ``name``."""
+    if not reversion.is_registered(model):
+        return set()
+    versions = Version.objects.get_for_model(model)
+    if name is not None:
+        # Cheap first: the serialized text must contain the name as a JSON string; then read it properly.
+        versions = versions.filter(serialized_data__contains=json.dumps(name, ensure_ascii=False))
+    return {_held_by(version, model_field) for version in versions.iterator()} - {""}
+
+
+def _held_by(version, model_field):
+    try:
+        return json.loads(version.serialized_data)[0]["fields"].get(model_field.name) or ""
+    except (ValueError, LookupError, TypeError, AttributeError):  # not JSON: read it as reversion does
+        value = version.field_dict.get(model_field.attname)
+        return getattr(value, "name", value) or ""
+
+
+def is_referred_to(storage, name):
+    """Whether a record, or a version of one in the history, holds ``name`` in a file field of ``storage``."""
+    fields = file_fields(storage)
+    if any(model._base_manager.filter(**{f.attname: name}).exists() for model, f in fields):
+        return True
+    return any(name in _versions_holding(model, f, name) for model, f in fields)
+
+
+def referenced_names(storage=default_storage):
+    """Every name a record or a version holds in a file field of ``storage`` (for trimming the store)."""
+    names = set()
+    for model, model_field in file_fields(storage):
+        names |= set(
+            model._base_manager.exclude(**{model_field.attname: ""}).values_list(
+                model_field.attname, flat=True
+            )
+        )
+        names |= _versions_holding(model, model_field)
+    return names
+
+
+def delete_unreferenced_files(files):
+    unreferenced = []
+    for storage, name in files:
+        try:
+            if not is_referred_to(storage, name):
+                unreferenced.append((storage, name))
+        except Exception:  # noqa: BLE001 - run after the commit: a file kept is logged, the request unharmed
+            logger.exception("Could not tell whether anything refers to the stored file %s; kept", name)
+    delete_stored_files(unreferenced)
+
+
+def discard_on_commit(files):
+    """Once the transaction commits, delete those of ``files`` ([(storage, name)]) that nothing refers to any
+    more (``is_referred_to``, asked then: a version saved by the same transaction counts). If the transaction
+    is rolled back, nothing is deleted."""
+    files = sorted(set(files), key=lambda stored: stored[1])
+    if files:
+        transaction.on_commit(partial(delete_unreferenced_files, files))
+
+
+# --- Trimming the store of what nothing refers to -----------------------------------------------------------
+
+
+def upload_folders(storage=default_storage):
+    """The top folders the file fields of ``storage`` store into ("countries", "documents", "groups"…)."""
+    folders = set()
+    for model, model_field in file_fields(storage):
+        parts = PurePosixPath(model_field.generate_filename(model(), "name")).parts
+        if len(parts) > 1:  # a field storing at the top of the store is not trimmed: too wide to walk
+            folders.add(parts[0])
+    return sorted(folders)
+
+
+def stored_names(storage, folder):
+    """Every file under ``folder`` of ``storage``, depth first, through the storage API (local disk or S3)."""
+    try:
+        directories, files = storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    for file_name in sorted(files):
+        yield f"{folder}/{file_name}"
+    for directory in sorted(directories):
+        yield from stored_names(storage, f"{folder}/{directory}")
+
+
+@dataclasses.dataclass
+class Trimmed:
+    checked: int = 0
+    referred_to: int = 0
+    recent: int = 0
+    # [(name, size)] deleted, or that would be with dry_run; [(name, error)] that could not be.
+    removed: list = dataclasses.field(default_factory=list)
+    failed: list = dataclasses.field(default_factory=list)
+
+    @property
+    def removed_bytes(self):
+        return sum(size for _name, size in self.removed)
+
+
+def trim_unreferenced_files(
+    storage=default_storage,
+    dry_run=False,
+    keep_newer_than=timedelta(hours=1),
+    on_folder=None,
+    on_removed=None,
+):
+    """Delete the files of the upload folders that no record and no version refers to; return a Trimmed.
+
+    Files stored less than ``keep_newer_than`` ago are left: one being saved right now has no committed record
+    yet. ``on_folder(folder)`` is called as each folder is begun, ``on_removed(name, size)`` for each file
+    deleted (or that would be, with ``dry_run``)."""
+    referenced = referenced_names(storage)
+    newer_than = timezone.now() - keep_newer_than
+    trimmed = Trimmed()
+    for folder in upload_folders(storage):
+        if on_folder is not None:
+            on_folder(folder)
+        for name in stored_names(storage, folder):
+            trimmed.checked += 1
+            if name in referenced:
+                trimmed.referred_to += 1
+                continue
+            try:
+                if storage.get_modified_time(name) > newer_than:
+                    trimmed.recent += 1
+                    continue
+                size = storage.size(name)
+                if not dry_run:
+                    storage.delete(name)
+            except Exception as error:  # noqa: BLE001 - reported, and the others are still trimmed
+                trimmed.failed.append((name, error))
+                continue
+            trimmed.removed.append((name, size))
+            if on_removed is not None:
+                on_removed(name, size)
+    return trimmed
+
+
 # --- The admin ----------------------------------------------------------------------------------------------
 
 _REFUSED = "_media_store_refused"  # set on a request whose save the media store refused
@@ -192,15 +370,33 @@ class MediaStoreAdminMixin:
         form = super().get_form(request, obj, change=change, **kwargs)
         return refusing_to_save(form) if getattr(request, _REFUSED, False) else form
 
+    # A file replaced, cleared or left by a deleted record goes once the save commits, unless a record or a
+    # version (the history) still refers to it.
+
     def save_model(self, request, obj, form, change):
+        before = files_held(type(obj), [obj.pk])
         store_uploaded_files(form)
         super().save_model(request, obj, form, change)
+        discard_on_commit(before - files_held(type(obj), [obj.pk]))
 
     def save_formset(self, request, form, formset, change):
+        rows = [inline_form.instance.pk for inline_form in formset.initial_forms]
+        before = files_held(formset.model, rows)
         for inline_form in formset.forms:
             if inline_form.has_changed() and inline_form not in formset.deleted_forms:
                 store_uploaded_files(inline_form)
         super().save_formset(request, form, formset, change)
+        discard_on_commit(before - files_held(formset.model, rows))
+
+    def delete_model(self, request, obj):
+        held = files_held(type(obj), [obj.pk])
+        super().delete_model(request, obj)
+        discard_on_commit(held)
+
+    def delete_queryset(self, request, queryset):
+        held = files_held(queryset.model, list(queryset.values_list("pk", flat=True)))
+        super().delete_queryset(request, queryset)
+        discard_on_commit(held)
 
 
 def refusing_to_save(form_class):
