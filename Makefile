@@ -101,3 +101,8 @@ bench: $(VENV)/.installed-dev ## Measure a gunicorn worker's memory while it ser
 bench-uploads: $(VENV)/.installed-dev ## Measure a gunicorn worker's memory while staff upload hostile and large files
 	scripts/with-postgres $(PY) scripts/bench-uploads
 
+.PHONY: soak
+soak: $(VENV)/.installed-dev ## Five minutes of load on the production stack while staff edit; every edit must be kept
+	scripts/ensure-stack-packages
+	scripts/with-postgres $(PY) scripts/soak
+

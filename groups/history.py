@@ -55,6 +55,7 @@ from documents.models import Document, DocumentType
 from groups import version_format
 from groups.models import Activity, Country, Membership, Objective, Organization, Pillar, WorkingGroup
 from groups.permissions import editable_groups, edits_every_group
+from icwg_portal.edit_conflicts import EditConflictAdminMixin
 from icwg_portal.media_store import discard_on_commit, files_held
 
 # --- What is versioned ------------------------------------------------------------------------------------
@@ -208,8 +209,9 @@ class _RestorableVersion:
         return getattr(self._version, name)
 
 
-class HistoryAdmin(VersionAdmin):
-    """VersionAdmin held to who may edit what (see the module's docstring).
+class HistoryAdmin(EditConflictAdminMixin, VersionAdmin):
+    """VersionAdmin held to who may edit what (see the module's docstring), refusing a save over a colleague's
+    save made since the page was opened (icwg_portal/edit_conflicts.py).
 
     Put it after the mixins (GroupScopedAdminMixin, BackOfficeMediaMixin, SortableAdminMixin…) and before
     TabbedTranslationAdmin/ModelAdmin among an admin's bases.

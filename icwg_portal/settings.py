@@ -135,7 +135,7 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# JSON lines that keep times to the microsecond, for dumpdata/loaddata and the backups (backups/serializers.py).
+# JSON lines that keep times to the microsecond: dumpdata, loaddata and the backups (backups/serializers.py).
 SERIALIZATION_MODULES = {"jsonl": "backups.serializers"}
 
 AUTHENTICATION_BACKENDS = [
