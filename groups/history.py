@@ -20,10 +20,11 @@ group's documents and coordinators, a document's activities: groups/version_form
 - A stored file (a group's or a country's image) stays in storage while a version refers to it, so that going
   back to that version shows the image again (icwg_portal/media_store.py).
 
-Not kept in the history: a document's files (DocumentFile). A file's stored bytes are deleted from storage
-once its record is deleted or replaced (documents/services.py): a deleted draft's file does not linger.
-Reverting or recovering a document brings back its details, groups and activities; its files are uploaded
-again.
+A document's version carries its files (DocumentFile: the language, the stored file and what was read from
+it), and a file's bytes stay in storage while any version refers to it (documents/services.py asks
+icwg_portal/media_store.py before deleting). So recovering a deleted document brings its files back, bytes
+and all, and reverting it brings back the file it had then. `manage.py deleterevisions` and then
+`manage.py trim_stored_files` let go of what no version needs any more.
 
 Who may do what (HistoryAdmin):
 - History and "revert to this version": whoever may change the record (a coordinator: their own groups'
@@ -51,7 +52,7 @@ from reversion.errors import RevertError
 from reversion.models import Version
 
 from contacts.models import Contact
-from documents.models import Document, DocumentType
+from documents.models import Document, DocumentFile, DocumentType
 from groups import version_format
 from groups.models import Activity, Country, Membership, Objective, Organization, Pillar, WorkingGroup
 from groups.permissions import editable_groups, edits_every_group
@@ -74,7 +75,8 @@ for model in (
     Contact,
 ):
     register(model)
-register(Document, format=version_format.FORMAT)
+register(DocumentFile)
+register(Document, follow=("files",), format=version_format.FORMAT)
 register(
     WorkingGroup,
     follow=("objectives", "activities", "memberships", "contacts"),
@@ -84,8 +86,8 @@ register(
 )
 
 DOCUMENT_FILES_NOTE = gettext_lazy(
-    "The history keeps a document's details, not its files: reverting or recovering a document leaves its "
-    "files as they are now, and a deleted file cannot be brought back — upload it again."
+    "The history keeps a document's files too: reverting or recovering a document brings back its files as "
+    "they were in that version."
 )
 
 

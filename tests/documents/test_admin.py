@@ -1,8 +1,10 @@
 """The back office for documents and document types."""
 
 import re
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 
 from documents.models import Document, DocumentFile
 from tests import factories
@@ -291,11 +293,12 @@ class TestFileUploads:
         assert not set(old) & set(stored(media_on_disk))
         assert len(stored(media_on_disk)) == 2
 
-    def test_deleting_a_file_row_or_the_document_removes_the_stored_files(
+    def test_deleted_files_stay_while_the_history_needs_them_then_trimming_removes_them(
         self, superuser_client, media_on_disk, django_capture_on_commit_callbacks
     ):
         document_file = samples.make_document_file()
         document = document_file.document
+        call_command("createinitialrevisions", verbosity=0)  # its first version, which holds the file
         with django_capture_on_commit_callbacks(execute=True):
             superuser_client.post(
                 f"/admin/documents/document/{document.pk}/change/",
@@ -307,15 +310,22 @@ class TestFileUploads:
                     **file_row("", DELETE="on"),
                 },
             )
-        assert not DocumentFile.objects.exists() and stored(media_on_disk) == []
+        first_files = stored(media_on_disk)
+        assert not DocumentFile.objects.exists() and len(first_files) == 2  # the file and its cover
 
         samples.make_document_file(document)
         with django_capture_on_commit_callbacks(execute=True):
             response = superuser_client.post(
                 f"/admin/documents/document/{document.pk}/delete/", {"post": "yes"}
             )
-        assert response.status_code == 302
-        assert not Document.objects.exists() and stored(media_on_disk) == []
+        assert response.status_code == 302 and not Document.objects.exists()
+        # Both files and their covers: a version still refers to each, so the history can bring them back.
+        assert len(stored(media_on_disk)) == 4
+
+        # Once the operator lets the history go, trimming removes what nothing needs any more.
+        call_command("deleterevisions", "documents", verbosity=0)
+        call_command("trim_stored_files", "--keep-newer-than", "0", stdout=StringIO())
+        assert stored(media_on_disk) == []
 
 
 def test_the_change_list_shows_cover_formats_languages_and_downloads(

@@ -173,10 +173,10 @@ def test_replacing_a_file_while_the_store_is_read_only_changes_nothing(superuser
     assert Version.objects.count() == versions
 
 
-def test_deleting_a_document_while_the_store_is_read_only_deletes_it_and_logs_the_files_left(
+def test_deleting_a_document_while_the_store_is_read_only_deletes_it_and_keeps_its_files_for_the_history(
     superuser_client, failing_media, caplog, django_capture_on_commit_callbacks
 ):
-    # The record goes (visitors cannot reach a file without it); its bytes cannot, and operators are told.
+    # The record goes; its bytes stay, as they would with the store writable: its last version refers to them.
     document_file = samples.make_document_file()
     left = failing_media.files()
     with failing_media.read_only(), caplog.at_level(logging.ERROR):
@@ -187,5 +187,4 @@ def test_deleting_a_document_while_the_store_is_read_only_deletes_it_and_logs_th
     assert response.status_code == 302
     assert not Document.objects.exists() and not DocumentFile.objects.exists()
     assert failing_media.files() == left
-    logged = [record.getMessage() for record in caplog.records if record.levelno == logging.ERROR]
-    assert sorted(logged) == sorted(f"Could not delete the stored file {name}" for name in left)
+    assert [record for record in caplog.records if record.levelno >= logging.ERROR] == []

@@ -125,15 +125,15 @@ def recover(client, model, version):
 # --- What is versioned -------------------------------------------------------------------------------------
 
 
-def test_a_groups_version_carries_its_inlines_but_not_its_coordinators_and_files_are_never_versioned(
+def test_a_groups_version_carries_its_inlines_but_not_its_coordinators(
     cusco, initial_revisions
 ):
     version = versions_of(cusco).get()
     saved = {v._model for v in version.revision.version_set.all()}
     assert saved == {WorkingGroup, Objective, Activity, Membership, Contact}
     assert "coordinators" not in version.field_dict
-    # Files' bytes leave the storage with their records: a version could only point at a missing file.
-    assert not reversion.is_registered(DocumentFile)
+    # A document's files are in its versions (and their bytes kept while a version refers to them).
+    assert reversion.is_registered(DocumentFile)
 
 
 # --- Going back to a version -------------------------------------------------------------------------------
@@ -241,11 +241,11 @@ def test_recovering_a_contact_of_a_deleted_group_says_so_instead_of_failing(
     assert not Contact.objects.filter(pk=contact.pk).exists()
 
 
-def test_a_documents_history_says_its_files_are_not_kept(secretariat_client, cusco):
+def test_a_documents_history_says_its_files_are_kept(secretariat_client, cusco):
     document = factories.make_document(groups=[cusco])
     call_command("createinitialrevisions", verbosity=0)
     with_note = secretariat_client.get(url(document, "history")).content.decode()
-    assert "not its files" in with_note
+    assert "keeps a document&#x27;s files too" in with_note or "keeps a document's files too" in with_note
 
 
 # --- Coordinators ------------------------------------------------------------------------------------------
