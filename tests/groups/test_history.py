@@ -125,9 +125,7 @@ def recover(client, model, version):
 # --- What is versioned -------------------------------------------------------------------------------------
 
 
-def test_a_groups_version_carries_its_inlines_but_not_its_coordinators(
-    cusco, initial_revisions
-):
+def test_a_groups_version_carries_its_inlines_but_not_its_coordinators(cusco, initial_revisions):
     version = versions_of(cusco).get()
     saved = {v._model for v in version.revision.version_set.all()}
     assert saved == {WorkingGroup, Objective, Activity, Membership, Contact}
