@@ -19,7 +19,6 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.admin.utils import unquote
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
 from django.db import router, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
@@ -28,6 +27,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from reversion.models import Version
+
+from icwg_portal.media_store import refusing_to_save
 
 TOKEN_FIELD = "_edit_token"
 _CONFLICT = "_icwg_edit_conflict"
@@ -199,7 +200,7 @@ class EditConflictAdminMixin:
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         message = getattr(request, _CONFLICT, None)
-        return refusing_with(form, message) if message else form
+        return refusing_to_save(form, message, code="edit_conflict") if message else form
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if change and obj is not None:
@@ -212,15 +213,3 @@ class EditConflictAdminMixin:
         return super().render_change_form(
             request, context, add=add, change=change, form_url=form_url, obj=obj
         )
-
-
-def refusing_with(form_class, message):
-    class Refusing(form_class):
-        def full_clean(self):
-            super().full_clean()
-            if self.is_bound:
-                self.add_error(None, ValidationError(message, code="edit_conflict"))
-
-    Refusing.__name__ = Refusing.__qualname__ = form_class.__name__
-    Refusing.base_fields = form_class.base_fields
-    return Refusing

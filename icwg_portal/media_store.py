@@ -399,14 +399,15 @@ class MediaStoreAdminMixin:
         discard_on_commit(held)
 
 
-def refusing_to_save(form_class):
-    """``form_class`` with REFUSED_MESSAGE as an error of the whole form, whatever is posted."""
+def refusing_to_save(form_class, message=REFUSED_MESSAGE, code="media_store_refused"):
+    """``form_class`` with ``message`` as an error of the whole form, whatever is posted: the admin then shows
+    the page again with everything that was posted, and saves nothing (edit_conflicts.py uses it too)."""
 
     class Refusing(form_class):
         def full_clean(self):
             super().full_clean()
             if self.is_bound:
-                self.add_error(None, ValidationError(REFUSED_MESSAGE, code="media_store_refused"))
+                self.add_error(None, ValidationError(message, code=code))
 
     Refusing.__name__ = Refusing.__qualname__ = form_class.__name__
     # The fields as the admin built them for this request (querysets narrowed, fields made required…).
