@@ -11,7 +11,8 @@ from django import forms
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.utils import get_fields_from_path, lookup_spawns_duplicates
-from django.core.exceptions import FieldDoesNotExist
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Q
 from django.http import Http404
 
@@ -188,6 +189,33 @@ class ChoosableRelatedOnlyFieldListFilter(ChoosableRelatedFieldListFilter):
         return Q(pk__in=listed) & super().limit(field, request, model_admin)
 
 
+class KeyChecking:
+    """Django's autocomplete widgets look the posted values up as keys to show them again when a form comes
+    back with errors; a value that is not a key (``abc`` for a number) raised there, a 500. It is left out of
+    that lookup: the field itself already says "Select a valid choice"."""
+
+    def optgroups(self, name, value, attr=None):
+        remote = self.field.remote_field.model._meta
+        target = remote.get_field(getattr(self.field.remote_field, "field_name", remote.pk.attname))
+        return super().optgroups(name, [v for v in value if is_valid_key(target, v)], attr)
+
+
+def is_valid_key(field, value):
+    try:
+        field.to_python(value)
+    except ValidationError:
+        return False
+    return True
+
+
+class KeyCheckingAutocompleteSelect(KeyChecking, AutocompleteSelect):
+    pass
+
+
+class KeyCheckingAutocompleteSelectMultiple(KeyChecking, AutocompleteSelectMultiple):
+    pass
+
+
 class ScopedChoicesMixin:
     """For every ModelAdmin and inline of the portal: what its forms, autocomplete and list filters offer a
     staff member is what they may choose (``choosable``), and what they cannot see is kept when they save.
@@ -206,10 +234,18 @@ class ScopedChoicesMixin:
     """
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = KeyCheckingAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
         formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
         return narrow_to_choosable(formfield, request.user)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = KeyCheckingAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
         formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
         return narrow_to_choosable(formfield, request.user)
 

@@ -37,7 +37,13 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots_txt"),
     # Uploaded images, checked against their records: drafts' files stay private (icwg_portal/media.py).
     path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", serve_media, name="media"),
-    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="django.contrib.sitemaps.views.sitemap"),
+    # Django's sitemap says application/xml without a charset; every answer of the portal names its charset.
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": sitemaps, "content_type": "application/xml; charset=utf-8"},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
 ]
 
 urlpatterns += i18n_patterns(

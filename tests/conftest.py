@@ -4,8 +4,25 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.utils import translation
+from hypothesis import HealthCheck, Phase
+from hypothesis import settings as hypothesis_settings
 
 from tests.failing_media import FailingMedia
+
+# --- Property-based tests (hypothesis, tests/test_generated_requests.py) ----------------------------------
+# Few examples per test by default, so that the suite stays fast, and a failure is reported as found
+# (shrinking a request can take minutes); `pytest --hypothesis-profile thorough` runs a hundred times more and
+# shrinks what fails to its smallest form. Requests take milliseconds: no deadline. The tests draw inside
+# pytest-django's per-test transaction and undo each example themselves, so function-scoped fixtures are
+# shared on purpose. On CI hypothesis picks its own "ci" profile (the same examples every run), as small.
+GENERATED = {
+    "deadline": None,
+    "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+}
+QUICK = {"max_examples": 10, "phases": [Phase.explicit, Phase.reuse, Phase.generate], **GENERATED}
+hypothesis_settings.register_profile("default", **QUICK)
+hypothesis_settings.register_profile("ci", hypothesis_settings.get_profile("ci"), **QUICK)
+hypothesis_settings.register_profile("thorough", max_examples=1000, phases=tuple(Phase), **GENERATED)
 
 
 @pytest.fixture(autouse=True)
