@@ -253,3 +253,23 @@ class RequestTooLargeMiddleware:
             # Django logs the 413 like any other refused request (django.request, a warning).
             return error_page("413.html", 413, {"limit": settings.MAX_REQUEST_BYTES})
         return self.get_response(request)
+
+
+class NulInQueryMiddleware:
+    """A NUL character in a back-office address's query string is a 400 page, not a 500 from the database.
+
+    PostgreSQL text cannot hold NUL. The public pages read their parameters through forms, which drop it (a
+    search for "cusco\x00lima" is a search), but the admin's list filters hand query parameters
+    (``?status__exact=%00``) straight to the database, so there it is refused before any view sees it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.admin_prefix = "/" + settings.ADMIN_URL
+
+    def __call__(self, request):
+        if request.path.startswith(self.admin_prefix) and any(
+            "\x00" in key or "\x00" in value for key, values in request.GET.lists() for value in values
+        ):
+            return error_page("400.html", 400)
+        return self.get_response(request)

@@ -13,7 +13,6 @@ from urllib.parse import quote, urlencode
 
 from django import forms
 from django.conf import settings
-from django.contrib.admin.widgets import AutocompleteMixin
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.forms.models import InlineForeignKeyField
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -345,11 +344,6 @@ def value_range(field, low, high):
         elif isinstance(validator, MaxValueValidator):
             high = validator.limit_value if high is None else min(high, validator.limit_value)
     return low, high
-
-
-def autocompleted(field):
-    """Whether the admin shows ``field`` with its autocomplete widget (maybe inside the add/change links)."""
-    return isinstance(getattr(field.widget, "widget", field.widget), AutocompleteMixin)
 
 
 def hostile_value(field, name):

@@ -139,3 +139,19 @@ def test_a_large_upload_with_an_overlong_extension_is_a_form_error(superuser_cli
 
     assert response.status_code == 200
     assert list(response.context["adminform"].form.errors) == ["image"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/groups/workinggroup/?status__exact=%00",
+        "/admin/groups/country/?slug=%00",
+        "/admin/documents/document/?language__exact=%00",
+        "/admin/contacts/contact/?role__exact=%00",
+        "/admin/groups/organization/?name_es__startswith=%00",
+    ],
+)
+def test_a_nul_in_a_back_office_filter_is_a_400_page_never_a_500(superuser_client, path):
+    response = superuser_client.get(path, HTTP_ACCEPT_LANGUAGE="es")
+    assert response.status_code == 400
+    assert "No se pudo entender esta solicitud" in response.content.decode()
