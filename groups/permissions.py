@@ -11,7 +11,7 @@ from django import forms
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.utils import get_fields_from_path, lookup_spawns_duplicates
-from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.contrib.admin.widgets import AutocompleteMixin
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Q
 from django.http import Http404
@@ -208,12 +208,18 @@ def is_valid_key(field, value):
     return True
 
 
-class KeyCheckingAutocompleteSelect(KeyChecking, AutocompleteSelect):
-    pass
+_KEY_CHECKING = {}
 
 
-class KeyCheckingAutocompleteSelectMultiple(KeyChecking, AutocompleteSelectMultiple):
-    pass
+def checking_keys(formfield):
+    """``formfield`` with its autocomplete widget (the admin's, or a preloading one) made KeyChecking."""
+    widget = getattr(formfield, "widget", None) if formfield is not None else None
+    if isinstance(widget, AutocompleteMixin) and not isinstance(widget, KeyChecking):
+        cls = type(widget)
+        if cls not in _KEY_CHECKING:
+            _KEY_CHECKING[cls] = type(cls.__name__, (KeyChecking, cls), {"__module__": cls.__module__})
+        widget.__class__ = _KEY_CHECKING[cls]
+    return formfield
 
 
 class ScopedChoicesMixin:
@@ -234,20 +240,12 @@ class ScopedChoicesMixin:
     """
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
-            kwargs["widget"] = KeyCheckingAutocompleteSelect(
-                db_field, self.admin_site, using=kwargs.get("using")
-            )
         formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        return narrow_to_choosable(formfield, request.user)
+        return narrow_to_choosable(checking_keys(formfield), request.user)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
-            kwargs["widget"] = KeyCheckingAutocompleteSelectMultiple(
-                db_field, self.admin_site, using=kwargs.get("using")
-            )
         formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
-        return narrow_to_choosable(formfield, request.user)
+        return narrow_to_choosable(checking_keys(formfield), request.user)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

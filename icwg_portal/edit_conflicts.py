@@ -20,6 +20,7 @@ from django.conf import settings
 from django.contrib.admin.utils import unquote
 from django.core.cache import cache
 from django.db import router, transaction
+from django.db.models import prefetch_related_objects
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html
@@ -77,13 +78,14 @@ def snapshot(model_admin, request, obj):
 
 
 def snapshot_of_page(obj, inline_admin_formsets):
-    """The same as ``snapshot``, from the rows the change page has just loaded (no query of its own)."""
-    inlines = {
-        inline.formset.model._meta.label: {
-            str(row.pk): fields_of(row) for row in inline.formset.get_queryset()
-        }
-        for inline in inline_admin_formsets
-    }
+    """The same as ``snapshot``, from the rows the change page has just loaded: one query per many-to-many
+    field of an inline, however many rows (the page's own querysets may prefetch them differently)."""
+    inlines = {}
+    for inline in inline_admin_formsets:
+        model = inline.formset.model
+        rows = list(inline.formset.get_queryset())
+        prefetch_related_objects(rows, *(field.name for field in model._meta.many_to_many))
+        inlines[model._meta.label] = {str(row.pk): fields_of(row) for row in rows}
     return {"record": fields_of(obj), "inlines": inlines}
 
 
