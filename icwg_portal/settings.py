@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "icwg_portal.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions, language and CSRF: a stored page for an anonymous visitor costs two cache reads.
+    "icwg_portal.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # Before anything reads the body, after the language is known: a too-large request gets its page.
@@ -254,10 +256,33 @@ MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", DOCUMENT_MAX_UPLOAD_BYTES + 10 
 CACHE_URL = os.environ.get("CACHE_URL", "locmem://")
 if CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+    # The content version of the page cache (icwg_portal/page_cache.py) lives in the same shared cache.
+    CACHES["content_version"] = CACHES["default"]
 elif CACHE_URL.startswith("locmem://"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Each process's own memory, bounded: pages are 10-100 KB, so at most a few tens of MB per worker.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": env_int("LOCMEM_CACHE_MAX_ENTRIES", 500)},
+        },
+        # Every worker on this machine must agree on the content version, so it is kept on disk, not in one
+        # process's memory (a few bytes, read with one small file read per page).
+        "content_version": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": Path(os.environ.get("CACHE_DIR", BASE_DIR / "var" / "cache")) / "content-version",
+        },
+    }
 else:
     raise ImproperlyConfigured("CACHE_URL must start with redis://, rediss:// or locmem://.")
+
+# Whole pages for visitors without a session, until the next content change (icwg_portal/page_cache.py).
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
+# The apps whose every save and delete makes the stored pages obsolete.
+PAGE_CACHE_CONTENT_APPS = ["groups", "documents", "contacts"]
+# How long a browser may show a public page it keeps without asking again. 0: it keeps the page but asks each
+# time (a 304 when unchanged), so no visitor reads a page older than the last edit; a CDN keeps it 1 second.
+PAGE_CACHE_MAX_AGE = env_int("PAGE_CACHE_MAX_AGE", 0)
+PAGE_CACHE_MAX_BYTES = 2 * 1024 * 1024
 
 # --- Email ----------------------------------------------------------------------------------------------
 EMAIL_BACKEND = (

@@ -66,7 +66,8 @@ class Browser:
 def two_app_servers(transactional_db, tmp_path, monkeypatch):
     call_command("load_peru_content", stdout=StringIO())
     get_user_model().objects.create_superuser("secretaria", password=factories.PASSWORD)
-    env = production_env(tmp_path)
+    # Each server keeps pages in its own memory (no CACHE_URL); the content version they share is on disk.
+    env = production_env(tmp_path, CACHE_DIR=str(tmp_path / "cache"))
     collect_static(env)
     monkeypatch.setenv("ICWG_GUNICORN_LOGS", str(tmp_path))
     ports = [free_port(), free_port()]
@@ -82,9 +83,14 @@ def server_logs():
     return "\n".join(log.read_text()[-3000:] for log in logs)
 
 
-def test_sign_in_on_one_server_edit_on_the_other_and_both_serve_every_visitor(two_app_servers):
+def test_sign_in_on_one_server_edit_on_the_other_and_both_serve_every_visitor_at_once(two_app_servers):
     first, second = two_app_servers
     staff = Browser()
+    # Both servers have stored the Cusco page in both languages before the edit.
+    for port in (first, second):
+        for path in ("/es/paises/peru/cusco/", "/en/countries/peru/cusco/"):
+            answers = [Browser().get(port, path) for _ in range(2)]
+            assert [headers.get("X-Page-Cache") for _s, headers, _p in answers] == ["miss", "hit"]
 
     # Sign in on the first server.
     status, _headers, page = staff.get(first, "/admin/login/?next=/admin/")
@@ -117,6 +123,13 @@ def test_sign_in_on_one_server_edit_on_the_other_and_both_serve_every_visitor(tw
     assert status == 302, re.findall(r'class="errorlist[^"]*"[^>]*>(.*?)</ul>', page, re.S)
     cusco.refresh_from_db()
     assert cusco.vision_es == new_vision
+    # At once, on the server that took the edit and on the other; the English page too is rendered again
+    # (any content change makes every stored page obsolete).
+    for port in (first, second):
+        _status, headers, page = Browser().get(port, "/es/paises/peru/cusco/")
+        assert new_vision in page and headers["X-Page-Cache"] == "miss"
+        _status, headers, _page = Browser().get(port, "/en/countries/peru/cusco/")
+        assert headers["X-Page-Cache"] == "miss"
 
     # Visitors are served the same by both servers, the edit included.
     visitor_a, visitor_b = Browser(), Browser()

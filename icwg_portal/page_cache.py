@@ -1,0 +1,245 @@
+"""Whole public pages for anonymous visitors, kept in the cache until the content changes.
+
+A visitor without a session cookie sees exactly what every other such visitor sees, so their page is stored
+once per address and language in the configured cache (local memory on one machine, Redis when CACHE_URL
+says so) and served from there. Each stored page carries the **content version** it was rendered under; every
+save and delete of content (admin, commands, imports, restores: any model of PAGE_CACHE_CONTENT_APPS) bumps
+the version, and a page stored under an older version is never served again. So no visitor sees a page older
+than the last edit. Staff (who have a session cookie) always get a fresh, private page: they preview drafts.
+
+The version lives where every worker of the site reads it: in the shared cache, or, when the page cache is
+each process's own memory, in a small file-based cache on this machine (the ``content_version`` cache alias,
+icwg_portal/settings.py). It is bumped twice per change: at once (so the same transaction reads its own
+writes, as the tests do) and again after the commit, because a request that read the new version before the
+commit could have rendered and stored the old content under it.
+
+Cached answers have no ``Vary: Cookie`` (a CDN may keep them; it must bypass requests carrying the session
+cookie, as deploy/nginx does), an ETag and Last-Modified (conditional requests get a 304), a public
+Cache-Control (a browser revalidates, a CDN keeps a page one second), and ``X-Accel-Expires`` for nginx's
+one-second micro-cache.
+"""
+
+import hashlib
+import logging
+import time
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import caches
+from django.core.exceptions import DisallowedHost
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.utils.cache import cc_delim_re, get_conditional_response, patch_cache_control
+from django.utils.http import http_date, quote_etag
+from django.utils.translation import get_language_from_request
+
+VERSION_KEY = "content-version"
+PAGE_KEY_PREFIX = "page:"
+# Headers of the rendered answer that are set again for each answer from the cache; the others (type,
+# language, X-Frame-Options…) are stored with the page.
+ANSWER_HEADERS = {
+    "set-cookie",
+    "vary",
+    "date",
+    "expires",
+    "cache-control",
+    "etag",
+    "last-modified",
+    "content-length",
+}
+# Pages stay in the cache this long unless a content change makes them obsolete first; an unvisited address
+# (a library filter nobody uses again) leaves the cache by itself.
+PAGE_TIMEOUT = 24 * 3600
+
+logger = logging.getLogger(__name__)
+
+
+class CacheUnavailable(Exception):
+    pass
+
+
+def cache_call(method, *args, **kwargs):
+    """A call to the cache that can fail (Redis restarting, a full disk) without failing the request: the
+    visitor gets a freshly rendered page, staff's save goes through, and the operators are told."""
+    try:
+        return method(*args, **kwargs)
+    except Exception as error:
+        logger.error("The page cache is unavailable (%s: %s)", type(error).__name__, error)
+        raise CacheUnavailable from error
+
+
+def page_cache():
+    return caches["default"]
+
+
+def version_cache():
+    return caches["content_version"]
+
+
+# --- The content version ----------------------------------------------------------------------------------
+
+
+def new_version():
+    return str(time.time_ns())
+
+
+def current_version():
+    """The content version every worker agrees on; created on first use (after a flush, say)."""
+    store = version_cache()
+    version = cache_call(store.get, VERSION_KEY)
+    if version is None:
+        cache_call(store.add, VERSION_KEY, new_version(), timeout=None)
+        version = cache_call(store.get, VERSION_KEY)
+    return version
+
+
+def bump_version():
+    """A new content version. If the cache cannot take it, the pages it holds may be out of date until the
+    next edit or PAGE_TIMEOUT: logged as an error, so that the operators learn of it."""
+    try:
+        cache_call(version_cache().set, VERSION_KEY, new_version(), timeout=None)
+    except CacheUnavailable:
+        pass
+
+
+def content_changed(using=None):
+    """Make every stored page obsolete: now, and once more when the current transaction commits."""
+    bump_version()
+    # Once per transaction is enough after the commit (a restore saves thousands of records in one).
+    pending = getattr(transaction.get_connection(using), "run_on_commit", [])
+    if not any(entry[1] is bump_version for entry in pending):
+        transaction.on_commit(bump_version, using=using)
+
+
+def version_time(version):
+    return int(version) // 1_000_000_000 if version and version.isdigit() else int(time.time())
+
+
+def _on_save_or_delete(sender, using=None, **_kwargs):
+    content_changed(using)
+
+
+def _on_m2m_change(sender, action, using=None, **_kwargs):
+    if action in ("post_add", "post_remove", "post_clear"):
+        content_changed(using)
+
+
+def connect_content_signals():
+    """Bump the version on every save and delete of a content model (and their many-to-many links)."""
+    for model in apps.get_models(include_auto_created=True):
+        if model._meta.app_label in settings.PAGE_CACHE_CONTENT_APPS:
+            post_save.connect(_on_save_or_delete, sender=model, dispatch_uid=f"page-cache-save-{model}")
+            post_delete.connect(_on_save_or_delete, sender=model, dispatch_uid=f"page-cache-del-{model}")
+            if model._meta.auto_created:
+                m2m_changed.connect(_on_m2m_change, sender=model, dispatch_uid=f"page-cache-m2m-{model}")
+
+
+# --- The middleware -----------------------------------------------------------------------------------------
+
+
+class AnonymousPageCacheMiddleware:
+    """Serve anonymous visitors' GET and HEAD requests from the cache; store what they may share."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.skipped_prefixes = tuple(
+            "/" + prefix.strip("/") + "/"
+            for prefix in (settings.ADMIN_URL, settings.STATIC_URL, settings.MEDIA_URL, "i18n", "language")
+        )
+        self.max_age = settings.PAGE_CACHE_MAX_AGE
+        self.max_bytes = settings.PAGE_CACHE_MAX_BYTES
+
+    def __call__(self, request):
+        if not settings.PAGE_CACHE_ENABLED or not self.may_share(request):
+            response = self.get_response(request)
+            if settings.SESSION_COOKIE_NAME in request.COOKIES and not response.has_header("Cache-Control"):
+                # A signed-in reader's page may show drafts: never kept by a browser cache or a proxy.
+                patch_cache_control(response, private=True, no_cache=True)
+            return response
+        try:
+            key = self.key(request)
+        except DisallowedHost:
+            return self.get_response(request)
+        try:
+            version = current_version()
+            entry = cache_call(page_cache().get, key)
+        except CacheUnavailable:
+            return self.get_response(request)
+        if entry is not None and entry["version"] == version:
+            return self.answer(request, entry, hit=True)
+        response = self.get_response(request)
+        # A HEAD answer may be served from a stored GET, never stored: its body can be empty.
+        entry = self.entry(response, version) if request.method == "GET" else None
+        if entry is None:
+            return response
+        try:
+            cache_call(page_cache().set, key, entry, PAGE_TIMEOUT)
+        except CacheUnavailable:
+            pass
+        return self.answer(request, entry, hit=False)
+
+    def may_share(self, request):
+        return (
+            request.method in ("GET", "HEAD")
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and "HTTP_AUTHORIZATION" not in request.META
+            and not request.path_info.startswith(self.skipped_prefixes)
+        )
+
+    def key(self, request):
+        """One entry per address and language (an address without a language prefix, like robots.txt, is
+        answered in the visitor's language: part of the key)."""
+        address = "|".join(
+            (
+                request.scheme,
+                request.get_host(),
+                request.get_full_path(),
+                get_language_from_request(request, check_path=True),
+            )
+        )
+        return PAGE_KEY_PREFIX + hashlib.sha256(address.encode("utf-8", "surrogateescape")).hexdigest()
+
+    def entry(self, response, version):
+        """What is stored of ``response``, or None when it is not for sharing."""
+        if (
+            response.status_code != 200
+            or response.streaming
+            or response.cookies
+            or len(response.content) > self.max_bytes
+        ):
+            return None
+        cache_control = {
+            part.split("=")[0].strip().lower()
+            for part in cc_delim_re.split(response.get("Cache-Control", ""))
+        }
+        if cache_control & {"private", "no-store", "no-cache"}:
+            return None
+        vary = {v.strip().lower() for v in cc_delim_re.split(response.get("Vary", "")) if v.strip()}
+        # The key covers the language; a page that differs by anything else cannot be shared.
+        if vary - {"cookie", "accept-language"}:
+            return None
+        headers = {name: value for name, value in response.items() if name.lower() not in ANSWER_HEADERS}
+        if "accept-language" in vary:
+            headers["Vary"] = "Accept-Language"
+        return {
+            "version": version,
+            "content": response.content,
+            "headers": headers,
+            "etag": quote_etag(hashlib.md5(response.content, usedforsecurity=False).hexdigest()),
+            "last_modified": version_time(version),
+        }
+
+    def answer(self, request, entry, hit):
+        response = HttpResponse(entry["content"], headers=entry["headers"])
+        response["ETag"] = entry["etag"]
+        response["Last-Modified"] = http_date(entry["last_modified"])
+        patch_cache_control(response, public=True, max_age=self.max_age, s_maxage=1)
+        # nginx may keep the page until the end of the current second (its micro-cache, deploy/nginx),
+        # whatever max-age says: an absolute time, as "1" (relative) would let it live up to two seconds.
+        response["X-Accel-Expires"] = f"@{int(time.time())}"
+        response["X-Page-Cache"] = "hit" if hit else "miss"
+        conditional = get_conditional_response(
+            request, etag=entry["etag"], last_modified=entry["last_modified"], response=response
+        )
+        return conditional

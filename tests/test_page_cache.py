@@ -1,0 +1,181 @@
+"""The page cache for anonymous visitors (icwg_portal/page_cache.py): fast, shareable, and never stale."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from groups.models import WorkingGroup
+from tests import factories
+from tests.admin_pages import form_fields
+
+CUSCO = {"es": "/es/paises/peru/cusco/", "en": "/en/countries/peru/cusco/"}
+
+
+@pytest.fixture
+def peru(db):
+    call_command("load_peru_content", stdout=StringIO())
+    return WorkingGroup.objects.get(slug="cusco")
+
+
+def test_an_anonymous_visitor_gets_the_stored_page_the_second_time(client, peru):
+    first = client.get(CUSCO["es"])
+    second = client.get(CUSCO["es"])
+
+    assert first.status_code == second.status_code == 200
+    assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
+    assert second.content == first.content
+    assert second["Content-Type"] == "text/html; charset=utf-8"
+    assert second["Content-Language"] == "es"
+
+
+def test_a_stored_page_costs_no_database_query(client, peru, django_assert_num_queries):
+    client.get(CUSCO["en"])
+    with django_assert_num_queries(0):
+        assert client.get(CUSCO["en"])["X-Page-Cache"] == "hit"
+
+
+def test_a_shared_page_has_no_vary_cookie_and_tells_browsers_and_cdns_how_to_keep_it(client, peru):
+    for answer in (client.get(CUSCO["es"]), client.get(CUSCO["es"])):
+        assert "cookie" not in answer.get("Vary", "").lower()
+        assert "Set-Cookie" not in answer.headers
+        cache_control = {part.strip() for part in answer["Cache-Control"].split(",")}
+        assert {"public", "max-age=0", "s-maxage=1"} <= cache_control
+        assert answer["X-Accel-Expires"].startswith("@")  # until the end of this second, for nginx
+        assert answer["ETag"].startswith('"') and answer["Last-Modified"].endswith("GMT")
+
+
+def test_a_browser_that_has_the_page_gets_a_304_until_the_content_changes(client, peru):
+    page = client.get(CUSCO["es"])
+    again = client.get(CUSCO["es"], HTTP_IF_NONE_MATCH=page["ETag"])
+    assert again.status_code == 304 and again.content == b""
+    assert client.get(CUSCO["es"], HTTP_IF_MODIFIED_SINCE=page["Last-Modified"]).status_code == 304
+
+    peru.vision_es = "Una visión corregida."
+    peru.save()
+
+    changed = client.get(CUSCO["es"], HTTP_IF_NONE_MATCH=page["ETag"])
+    assert changed.status_code == 200 and "Una visión corregida." in changed.content.decode()
+
+
+def test_the_language_is_part_of_the_stored_page(client, peru):
+    assert client.get("/robots.txt", HTTP_ACCEPT_LANGUAGE="en")["X-Page-Cache"] == "miss"
+    assert client.get("/robots.txt", HTTP_ACCEPT_LANGUAGE="es")["X-Page-Cache"] == "miss"
+    spanish, english = client.get(CUSCO["es"]), client.get(CUSCO["en"])
+    assert spanish["X-Page-Cache"] == english["X-Page-Cache"] == "miss"
+    assert 'lang="es"' in spanish.content.decode() and 'lang="en"' in english.content.decode()
+
+
+def edit_in_the_admin(staff, group, **changes):
+    url = f"/admin/groups/workinggroup/{group.pk}/change/"
+    page = staff.get(url)
+    assert page.status_code == 200
+    fields = {}
+    for name, value in form_fields(page.content.decode(), "workinggroup_form"):
+        fields.setdefault(name, []).append(changes.get(name, value))
+    answer = staff.post(url, fields)
+    assert answer.status_code == 302, answer.context["adminform"].form.errors
+
+
+def test_an_edit_in_the_admin_shows_at_once_in_both_languages_although_the_pages_were_stored(client, peru):
+    for path in CUSCO.values():
+        client.get(path)
+        assert client.get(path)["X-Page-Cache"] == "hit"
+    staff = Client()
+    staff.force_login(factories.make_superuser())
+
+    edit_in_the_admin(staff, peru, vision_es="Visión nueva de Cusco.", vision_en="Cusco's new vision.")
+
+    spanish, english = client.get(CUSCO["es"]), client.get(CUSCO["en"])
+    assert "Visión nueva de Cusco." in spanish.content.decode()
+    assert "Cusco&#x27;s new vision." in english.content.decode()
+    assert spanish["X-Page-Cache"] == english["X-Page-Cache"] == "miss"
+
+
+def test_every_kind_of_content_change_makes_the_stored_pages_obsolete(client, peru):
+    lima = WorkingGroup.objects.get(slug="lima")
+
+    def fresh_after(change):
+        client.get("/es/documentos/")
+        assert client.get("/es/documentos/")["X-Page-Cache"] == "hit"
+        change()
+        return client.get("/es/documentos/")["X-Page-Cache"] == "miss"
+
+    document = factories.make_document(groups=[lima], title_es="Informe nuevo")
+    assert fresh_after(lambda: document.groups.remove(lima))  # a many-to-many link
+    assert fresh_after(lambda: factories.make_contact(group=lima))  # another app's content
+    assert fresh_after(document.delete)  # a delete
+    peru.vision_es = "Editada por alguien."
+    peru.save()
+    # A command that rewrites content (here: the seed undoing that edit).
+    assert fresh_after(lambda: call_command("load_peru_content", "--reset", stdout=StringIO()))
+
+
+def test_signed_in_staff_always_get_a_fresh_private_page_with_their_drafts(client, peru):
+    draft = factories.make_group(country=peru.country, status="draft", name_es="Grupo en borrador")
+    staff = Client()
+    staff.force_login(factories.make_superuser())
+    client.get(CUSCO["es"])
+
+    for _ in range(2):
+        answer = staff.get(CUSCO["es"])
+        assert "X-Page-Cache" not in answer.headers
+        assert "private" in answer["Cache-Control"] and "no-cache" in answer["Cache-Control"]
+        assert "Cookie" in answer["Vary"]
+    preview = staff.get(draft.get_absolute_url())
+    assert preview.status_code == 200 and "X-Page-Cache" not in preview.headers
+    # The draft never reaches the shared pages, before or after staff previewed it.
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert "Grupo en borrador" not in client.get("/es/paises/peru/").content.decode()
+
+
+@pytest.mark.parametrize("path", ["/es/no-existe/", "/language/en/?next=/en/"])
+def test_errors_redirects_and_answers_that_set_cookies_are_never_stored(client, peru, path):
+    for _ in range(2):
+        answer = client.get(path)
+        assert answer.status_code in (302, 404)
+        assert "X-Page-Cache" not in answer.headers
+
+
+def test_a_head_request_is_answered_from_the_stored_page(client, peru):
+    client.get(CUSCO["es"])
+    answer = client.head(CUSCO["es"])
+    assert answer.status_code == 200 and answer["X-Page-Cache"] == "hit"
+
+
+def test_the_page_cache_can_be_turned_off(client, peru, settings):
+    settings.PAGE_CACHE_ENABLED = False
+    client.get(CUSCO["es"])
+    assert "X-Page-Cache" not in client.get(CUSCO["es"]).headers
+
+
+def test_many_saves_in_one_transaction_bump_the_version_once_more_after_the_commit(peru):
+    from django.db import connection
+
+    from icwg_portal.page_cache import bump_version
+
+    for number in range(5):
+        factories.make_contact(group=peru, person=f"Persona {number}")
+    # (This test runs inside one transaction, as a restore does: the fixture's loading already saved in it.)
+    pending = [entry for entry in connection.run_on_commit if entry[1] is bump_version]
+    assert len(pending) == 1
+
+
+def test_a_cache_that_is_down_costs_a_fresh_page_and_a_logged_error_never_a_failure(
+    client, peru, settings, caplog
+):
+    unreachable = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:9/0",
+    }
+    settings.CACHES = {"default": unreachable, "content_version": unreachable}
+
+    answer = client.get(CUSCO["es"])
+    assert answer.status_code == 200 and "X-Page-Cache" not in answer.headers
+    peru.vision_es = "Guardada aunque la caché no responde."
+    peru.save()
+    assert "Guardada aunque la caché no responde." in client.get(CUSCO["es"]).content.decode()
+    assert any(
+        record.name == "icwg_portal.page_cache" and record.levelname == "ERROR" for record in caplog.records
+    )
