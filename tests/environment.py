@@ -3,7 +3,10 @@
 The suite runs with DEBUG off, as production does, so it needs what production needs.
 """
 
+import atexit
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 # A developer's .env (DEBUG on, written by `make run`) must not leak into the suite.
@@ -18,4 +21,9 @@ os.environ.setdefault("HTTPS_ONLY", "false")
 # Static files are served from the source folders (no collectstatic before each run); WhiteNoise still wants
 # the collection folder to exist.
 os.environ.setdefault("STATIC_STORAGE", "plain")
+# The page cache's content version (a file with the local memory cache) is this run's own: another process on
+# the same checkout (a second test run, make run) saving content would make this run's pages miss.
+if "CACHE_DIR" not in os.environ:
+    os.environ["CACHE_DIR"] = tempfile.mkdtemp(prefix="icwg-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["CACHE_DIR"], True)
 (Path(__file__).resolve().parent.parent / "var" / "static").mkdir(parents=True, exist_ok=True)
