@@ -45,6 +45,29 @@ setup: install .env ## Migrate the embedded database, load the Peru content and 
 run: setup ## Set up and serve the portal at http://127.0.0.1:$(PORT) (embedded SQLite, sample content)
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# `make demo`: its own embedded database and uploads folder, so that `make run`'s are never touched.
+DEMO_DATABASE := var/demo.sqlite3
+DEMO_ENV = DATABASE_URL=sqlite:///$(CURDIR)/$(DEMO_DATABASE) MEDIA_ROOT=$(CURDIR)/var/demo-media
+DEMO_SIZE ?= --countries 15 --groups 150 --documents 10000
+
+# Made once: the Peru content and its first versions. The generated records get none (recording thousands of
+# first versions takes minutes); edits in the admin record versions as usual.
+$(DEMO_DATABASE): | $(VENV)/.installed-run .env
+	@mkdir -p var/static var/demo-media
+	$(DEMO_ENV) $(PY) manage.py migrate --noinput
+	$(DEMO_ENV) $(PY) manage.py load_peru_content
+	$(DEMO_ENV) $(PY) manage.py createinitialrevisions --verbosity 0
+
+.PHONY: demo
+demo: install .env $(DEMO_DATABASE) ## Serve the Peru content and a generated, fictitious library at http://127.0.0.1:$(PORT), on a database of its own
+	$(DEMO_ENV) $(PY) manage.py migrate --noinput
+	$(DEMO_ENV) $(PY) manage.py generate_sample_data --if-missing $(DEMO_SIZE)
+	$(DEMO_ENV) $(PY) manage.py ensure_admin
+	@echo "Demo: the Peru content and generated, fictitious countries, groups and documents at http://127.0.0.1:$(PORT)/"
+	@echo "  Admin: http://127.0.0.1:$(PORT)/admin/, user 'admin' (ADMIN_PASSWORD, or the password printed when it was made)."
+	@echo "  Database $(DEMO_DATABASE), uploads var/demo-media/ (make run's are untouched); delete both to start afresh."
+	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
 .PHONY: serve
 serve: install ## Serve the production setup with gunicorn (set SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL… first)
 	PY=$(PY) scripts/prepare-release
@@ -90,12 +113,16 @@ clean: ## Delete the virtual environment (keeps the database and uploads in var/
 	rm -rf $(VENV)
 
 .PHONY: bench-pages
-bench-pages: $(VENV)/.installed-dev ## Measure how many public pages per second the production setup serves
+bench-pages: $(VENV)/.installed-dev ## Measure the public pages at 20,000 documents, through the stack and in-process, against a bare Django view
 	scripts/with-postgres $(PY) scripts/bench-pages
 
 .PHONY: bench
 bench: $(VENV)/.installed-dev ## Measure a gunicorn worker's memory while it serves a 200 MB download
 	scripts/with-postgres $(PY) scripts/bench-download
+
+.PHONY: bench-search
+bench-search: $(VENV)/.installed-dev ## Measure the search page at 20,000 generated documents (p50/p95 over twenty queries)
+	scripts/with-postgres $(PY) scripts/bench-search
 
 .PHONY: bench-uploads
 bench-uploads: $(VENV)/.installed-dev ## Measure a gunicorn worker's memory while staff upload hostile and large files

@@ -20,7 +20,7 @@ graceful_timeout = 30
 keepalive = 5
 # Recycle a worker only rarely, at random so that never two at once: a boot costs half a second of CPU, and
 # recycling every 2,000 requests restarted each worker every few seconds under load (a third of the
-# throughput, p99 x2.5; BENCHMARKS.md). Memory stays flat without it (make soak); this only bounds a slow leak.
+# throughput, p99 x2.5; BENCHMARKS.md). Memory stays flat without it (make soak): this bounds a slow leak.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "50000"))
 max_requests_jitter = max_requests // 10
 # Load the application once in the master and fork the workers from it: they start in milliseconds, share

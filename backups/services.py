@@ -34,6 +34,7 @@ from backups.archive import (
     open_archive,
     verify,
 )
+from groups import search_index
 
 # The apps whose records make an installation "not empty" (plus user accounts and stored files).
 CONTENT_APPS = ("groups", "documents", "contacts", "reversion")
@@ -196,7 +197,8 @@ def restore(path, replace=False, progress=lambda message: None):
                             out.write(chunk)
                     check(reader, expected[info.name])
                     progress(f"database: loading {manifest.records} records")
-                    call_command("loaddata", str(dump), verbosity=0)
+                    with search_index.paused():  # computed once, below, for everything
+                        call_command("loaddata", str(dump), verbosity=0)
                 elif info.name.startswith(MEDIA_PREFIX):
                     name = info.name[len(MEDIA_PREFIX) :]
                     reader = HashingReader(tar.extractfile(info))
@@ -217,6 +219,8 @@ def restore(path, replace=False, progress=lambda message: None):
         raise
     progress("database: migrating to this version's schema")
     call_command("migrate", interactive=False, verbosity=0)
+    # The archive holds no search vectors (derived data): computed again from what it restored.
+    search_index.update_search_index(lambda message: progress(f"search index: {message}"))
     return Summary(manifest.records, files, total_bytes, time.monotonic() - started)
 
 

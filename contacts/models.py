@@ -7,7 +7,8 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from groups.models import TimestampedModel
+from groups.models import TimestampedModel, in_every_language
+from icwg_portal.choices import display_of
 
 EMAIL_SEPARATORS = re.compile(r"[\s,;]+")
 
@@ -41,6 +42,28 @@ class ContactQuerySet(models.QuerySet):
     def for_group(self, group):
         return self.filter(group=group)
 
+    def with_card_details(self, *also):
+        """The columns a contact card shows (name, role, organization, addresses, phone), and ``also``."""
+        card = ["group", "person", "role", "emails", "phone", "organization__acronym"]
+        return self.select_related("organization").only(
+            *card, *in_every_language("organization__name"), *also
+        )
+
+    def in_directory(self):
+        """Cards for the directory of contacts, under each group's name and country, country by country."""
+        group_columns = [
+            "group__slug",
+            "group__country__slug",
+            *in_every_language("group__name"),
+            *in_every_language("group__country__name"),
+        ]
+        return (
+            self.with_card_details(*group_columns)
+            .select_related("group__country")
+            # Each group's contacts together, in a fixed order: a page never repeats or skips one.
+            .order_by("group__country__name", "group__order", "group__name", "group", "order", "pk")
+        )
+
 
 class Contact(TimestampedModel):
     class Role(models.TextChoices):
@@ -65,6 +88,7 @@ class Contact(TimestampedModel):
     )
     person = models.CharField(_("name"), max_length=200)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.CONTACT)
+    get_role_display = display_of("role", Role)
     emails = models.TextField(
         _("email addresses"),
         validators=[validate_email_list],

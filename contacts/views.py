@@ -1,3 +1,4 @@
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
@@ -5,22 +6,18 @@ from django.views.decorators.http import require_GET
 from contacts.models import Contact
 from groups.models import WorkingGroup
 
+PAGE_SIZE = 50
+
 
 def visible_contacts(request):
     visible_groups = WorkingGroup.objects.visible_to(request.user).values("pk")
-    return (
-        Contact.objects.public()
-        .filter(group__in=visible_groups)
-        .select_related("organization", "group__country")
-    )
+    return Contact.objects.public().filter(group__in=visible_groups)
 
 
 @require_GET
 def contact_list(request):
-    contacts = visible_contacts(request).order_by(
-        "group__country__name", "group__order", "group__name", "order"
-    )
-    return render(request, "contacts/contact_list.html", {"contacts": contacts})
+    page = Paginator(visible_contacts(request).in_directory(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "contacts/contact_list.html", {"page": page, "contacts": page.object_list})
 
 
 class MailtoRedirect(HttpResponseRedirect):

@@ -26,7 +26,8 @@ class LatestDocumentsFeed(Feed):
         return reverse("documents:feed")
 
     def items(self):
-        return Document.objects.published().with_list_details().order_by("-created_at")[:FEED_LENGTH]
+        documents = Document.objects.published().select_related("document_type", "publisher")
+        return documents.order_by("-created_at")[:FEED_LENGTH]
 
     def item_title(self, document):
         return document.title

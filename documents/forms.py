@@ -21,10 +21,9 @@ class LibraryFilterForm(forms.Form):
 
     def __init__(self, data, documents):
         super().__init__(data)
-        self.countries = {
-            c.slug: c for c in Country.objects.filter(working_groups__status="published").distinct()
-        }
-        self.groups = {str(g.pk): g for g in WorkingGroup.objects.published().with_country()}
+        self.countries = {c.slug: c for c in Country.objects.with_published_groups().only("name", "slug")}
+        groups = WorkingGroup.objects.published().select_related("country").only("name", "country__name")
+        self.groups = {str(g.pk): g for g in groups}
         self.types = {t.slug: t for t in DocumentType.objects.all()}
         self.years = [str(d.year) for d in documents.dates("publication_date", "year", order="DESC")]
         self.fields["country"].choices = [("", _("All countries"))] + [

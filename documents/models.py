@@ -1,14 +1,19 @@
 import secrets
 
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
-from django.db.models.functions import Coalesce
-from django.urls import reverse
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from groups import search as site_search
 from groups.models import PublicationStatus, TimestampedModel
+from icwg_portal.choices import display_of
+from icwg_portal.routes import SlugRoute
+
+# Lists link to many documents and files: their addresses are reversed once per language, then filled in.
+DOCUMENT_PAGE = SlugRoute("documents:detail")
+DOWNLOAD = SlugRoute("documents:download")
 
 
 class DocumentType(models.Model):
@@ -37,7 +42,7 @@ class DocumentLanguage(models.TextChoices):
     QUECHUA = "qu", _("Quechua")
 
 
-class DocumentQuerySet(models.QuerySet):
+class DocumentQuerySet(site_search.SearchableQuerySet):
     def published(self):
         return self.filter(status=PublicationStatus.PUBLISHED)
 
@@ -56,8 +61,23 @@ class DocumentQuerySet(models.QuerySet):
         return self.filter(groups=group)
 
     def with_list_details(self):
-        """What a list item shows (type, publisher, each file's language, format, size and cover)."""
-        return self.select_related("document_type", "publisher").prefetch_related("files")
+        """The columns a list item shows (title, type, year, each file's language, format, size and cover):
+        not the summary, nor the files' extracted text."""
+        return (
+            self.select_related("document_type")
+            .only("title", "slug", "language", "publication_date", "document_type__name")
+            .prefetch_related(Prefetch("files", queryset=DocumentFile.objects.for_list_items()))
+        )
+
+    def with_page_details(self):
+        """What a document's own page shows: type, publisher and files (not their extracted text)."""
+        return self.select_related("document_type", "publisher").prefetch_related(
+            Prefetch("files", queryset=DocumentFile.objects.for_list_items("kind", "note", "mime_type"))
+        )
+
+    def latest_first(self):
+        """The most recently published first; those without a date after them, the newest record first."""
+        return self.order_by(F("publication_date").desc(nulls_last=True), "-created_at", "-pk")
 
     def in_language(self, language):
         """Documents written in ``language`` or with a file (a translation, a summary) in it."""
@@ -68,33 +88,6 @@ class DocumentQuerySet(models.QuerySet):
 
     def published_in_year(self, year):
         return self.filter(publication_date__year=year)
-
-    def search(self, query, language):
-        """Documents matching ``query`` in their title, summary or the text of their files, best first, each
-        with a marked title and excerpt in ``language`` (see groups/search.py)."""
-        title, summary = (
-            site_search.translated("title", language),
-            site_search.translated("summary", language),
-        )
-        if not site_search.is_full_text(self):
-            fields = ["title_es", "title_en", "summary_es", "summary_en", "files__text"]
-            return site_search.simple_results(self, query, fields, title, [summary])
-        full_text = site_search.FullTextSearch(query, language)
-        # A file's text is in the file's own language, whatever the page's. Files are matched on their own,
-        # once per search, through the index on their text (groups/migrations/0005_document_text_search).
-        file_text = site_search.Text(site_search.searched(F("text")), F("language"))
-        in_files = Q(
-            pk__in=DocumentFile.objects.filter(full_text.matches(file_text.value)).values("document")
-        )
-        excerpt = Coalesce(
-            full_text.excerpt(summary),
-            full_text.related_excerpt(
-                DocumentFile.objects.filter(document=OuterRef("pk")).order_by("pk"), file_text
-            ),
-            site_search.opening(summary),
-        )
-        vector = full_text.vector((title.value, "A"), (summary.value, "B"))
-        return full_text.results(self, vector, title, excerpt, also=in_files)
 
     def for_country(self, country):
         return self.filter(
@@ -118,6 +111,7 @@ class Document(TimestampedModel):
         default=DocumentLanguage.SPANISH,
         help_text=_("The language the document itself is written in."),
     )
+    get_language_display = display_of("language", DocumentLanguage)
     external_url = models.URLField(
         _("external link"), max_length=500, blank=True, help_text=_("For documents hosted elsewhere.")
     )
@@ -140,6 +134,10 @@ class Document(TimestampedModel):
         default=PublicationStatus.DRAFT,
         help_text=_("Only published documents are shown to visitors."),
     )
+    # What the site search matches and ranks, in each language: computed by the database (groups/search.py).
+    # Its files' text has vectors of its own (DocumentFile).
+    search_es = SearchVectorField(null=True, editable=False, serialize=False)
+    search_en = SearchVectorField(null=True, editable=False, serialize=False)
 
     objects = DocumentQuerySet.as_manager()
 
@@ -155,12 +153,21 @@ class Document(TimestampedModel):
                 condition=Q(language__in=DocumentLanguage.values), name="document_language_valid"
             ),
         ]
+        indexes = [
+            # The library's order (and the search's, after the rank), read from the index a page at a time
+            # instead of sorting every document; it also holds what a search joins and sorts on.
+            models.Index(
+                fields=["status", "-publication_date", "-created_at", "id"], name="document_library_order"
+            ),
+            models.Index(fields=["status", "-created_at"], name="document_newest_first"),  # the feed
+            models.Index(fields=["status", "updated_at"], name="document_last_updated"),  # sitemaps' lastmod
+        ]
 
     def __str__(self):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("documents:detail", kwargs={"slug": self.slug})
+        return DOCUMENT_PAGE(slug=self.slug)
 
     @property
     def is_published(self):
@@ -197,6 +204,13 @@ class DocumentFileQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self.filter(document__in=Document.objects.visible_to(user).values("pk"))
 
+    def for_list_items(self, *also):
+        """The columns a list item shows of a file (language, format, size, pages, cover), and ``also``: never
+        its extracted text."""
+        shown = ("document", "language", "format", "size", "page_count")
+        cover = ("cover", "cover_width", "cover_height")
+        return self.only(*shown, *cover, *also).order_by("document_id", "language")
+
 
 def document_file_path(document_file, filename):
     """Where a file is stored: an ASCII name in a folder no one can guess, should the storage be public."""
@@ -223,7 +237,9 @@ class DocumentFile(TimestampedModel):
         choices=DocumentLanguage.choices,
         default=DocumentLanguage.SPANISH,
     )
+    get_language_display = display_of("language", DocumentLanguage)
     kind = models.CharField(_("kind"), max_length=20, choices=FileKind.choices, default=FileKind.ORIGINAL)
+    get_kind_display = display_of("kind", FileKind)
     note = models.CharField(
         _("note"),
         max_length=200,
@@ -249,6 +265,9 @@ class DocumentFile(TimestampedModel):
     cover_width = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     cover_height = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     download_count = models.PositiveIntegerField(_("downloads"), default=0, editable=False)
+    # The site search's vectors of the text, in each language: computed by the database (groups/search.py).
+    search_es = SearchVectorField(null=True, editable=False, serialize=False)
+    search_en = SearchVectorField(null=True, editable=False, serialize=False)
 
     objects = DocumentFileQuerySet.as_manager()
 
@@ -275,7 +294,7 @@ class DocumentFile(TimestampedModel):
         return f"{self.document} ({self.get_language_display()})"
 
     def get_absolute_url(self):
-        return reverse("documents:download", kwargs={"slug": self.document.slug, "language": self.language})
+        return DOWNLOAD(slug=self.document.slug, language=self.language)
 
     @property
     def etag(self):

@@ -1,4 +1,5 @@
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_safe
 
@@ -45,13 +46,15 @@ def document_list(request):
 
 @require_GET
 def document_detail(request, slug):
-    document = get_object_or_404(visible_documents(request).prefetch_related("groups__country"), slug=slug)
-    visible_groups = set(WorkingGroup.objects.visible_to(request.user).values_list("pk", flat=True))
-    groups = [group for group in document.groups.all() if group.pk in visible_groups]
+    groups = WorkingGroup.objects.visible_to(request.user).with_list_details()
+    documents = Document.objects.visible_to(request.user).with_page_details()
+    document = get_object_or_404(
+        documents.prefetch_related(Prefetch("groups", queryset=groups, to_attr="visible_groups")), slug=slug
+    )
     return render(
         request,
         "documents/document_detail.html",
-        {"document": document, "groups": groups, "files": document.files_in_order()},
+        {"document": document, "groups": document.visible_groups, "files": document.files_in_order()},
     )
 
 

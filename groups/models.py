@@ -1,14 +1,46 @@
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, TextField, Value
-from django.db.models.functions import Coalesce, Concat
-from django.urls import reverse
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Window
 from django.utils.translation import gettext_lazy as _
 
 from groups import search as site_search
 from groups.images import validate_image_upload
+from icwg_portal.choices import display_of
+from icwg_portal.routes import SlugRoute
+
+# How many of its latest documents and activities a group's page shows; the rest are a link away.
+LATEST_ON_GROUP_PAGE = 10
+# Pages link to many groups and countries: their addresses are reversed once per language, then filled in.
+COUNTRY_PAGE = SlugRoute("groups:country")
+GROUP_PAGE = SlugRoute("groups:detail")
+
+
+def in_every_language(field):
+    """``field``'s column in each language, for ``only()`` on a query modeltranslation does not rewrite: one
+    from a model without translated fields (a contact) reaching a translated one (its organization's name)."""
+    return [f"{field}_{code}" for code in settings.MODELTRANSLATION_LANGUAGES]
+
+
+class Latest:
+    """The first ``size`` of ``rows`` (``items``) and how many there are in all (``total``), in one query: the
+    total is a window count over the rows before the limit."""
+
+    def __init__(self, rows, size=LATEST_ON_GROUP_PAGE):
+        self.items = list(rows.annotate(total_count=Window(Count("pk")))[:size])
+        self.total = self.items[0].total_count if self.items else 0
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self):
+        return len(self.items)
+
+    @property
+    def has_more(self):
+        return self.total > len(self.items)
 
 
 def validate_outline(points):
@@ -39,24 +71,19 @@ class PublicationStatus(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
-class CountryQuerySet(models.QuerySet):
+class CountryQuerySet(site_search.SearchableQuerySet):
     def with_published_groups(self):
         """Countries visitors can reach: those with at least one published working group."""
         return self.filter(Exists(WorkingGroup.objects.published().filter(country=OuterRef("pk"))))
 
-    def search(self, query, language):
-        """Countries matching ``query`` by name or introduction, best first (see groups/search.py)."""
-        name, introduction = (
-            site_search.translated("name", language),
-            site_search.translated("introduction", language),
+    def with_group_counts(self, groups):
+        """Countries having some of ``groups`` (those a visitor may see), with how many (``group_count``):
+        only the columns a list of countries shows, not the introduction nor the map outline."""
+        return (
+            self.only("name", "slug")
+            .annotate(group_count=Count("working_groups", filter=Q(working_groups__in=groups.values("pk"))))
+            .filter(group_count__gt=0)
         )
-        if not site_search.is_full_text(self):
-            fields = ["name_es", "name_en", "introduction_es", "introduction_en"]
-            return site_search.simple_results(self, query, fields, name, [introduction])
-        full_text = site_search.FullTextSearch(query, language)
-        vector = full_text.vector((name.value, "A"), (introduction.value, "B"))
-        excerpt = Coalesce(full_text.excerpt(introduction), site_search.opening(introduction))
-        return full_text.results(self, vector, name, excerpt)
 
 
 class Country(TimestampedModel):
@@ -86,6 +113,7 @@ class Country(TimestampedModel):
     vpi_status = models.CharField(
         _("VPI status"), max_length=20, choices=VPIStatus.choices, blank=True, default=VPIStatus.UNKNOWN
     )
+    get_vpi_status_display = display_of("vpi_status", VPIStatus)
     outline = models.JSONField(
         _("map outline"),
         default=list,
@@ -102,6 +130,9 @@ class Country(TimestampedModel):
         blank=True,
         validators=[MinValueValidator(2000), MaxValueValidator(2100)],
     )
+    # What the site search matches and ranks, in each language: computed by the database (groups/search.py).
+    search_es = SearchVectorField(null=True, editable=False, serialize=False)
+    search_en = SearchVectorField(null=True, editable=False, serialize=False)
 
     objects = CountryQuerySet.as_manager()
 
@@ -120,7 +151,7 @@ class Country(TimestampedModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("groups:country", kwargs={"slug": self.slug})
+        return COUNTRY_PAGE(slug=self.slug)
 
     def clean(self):
         # The admin reads an emptied outline box (or JSON null) as None; the column holds a list: no map.
@@ -176,7 +207,7 @@ class Organization(TimestampedModel):
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
 
 
-class WorkingGroupQuerySet(models.QuerySet):
+class WorkingGroupQuerySet(site_search.SearchableQuerySet):
     def published(self):
         return self.filter(status=PublicationStatus.PUBLISHED)
 
@@ -195,88 +226,55 @@ class WorkingGroupQuerySet(models.QuerySet):
         return self.filter(country=country)
 
     def with_country(self):
-        return self.select_related("country")
+        """Each group with its country's name and address: not the rest of the country's row (its map outline
+        is a long list of points), which no page shows beside a group."""
+        shown = {"id", "slug", "name", *in_every_language("name")}
+        unused = [f"country__{f.name}" for f in Country._meta.concrete_fields if f.name not in shown]
+        return self.select_related("country").defer(*unused)
 
-    def search(self, query, language):
-        """Groups matching ``query`` in what their page says (name, place, texts, objectives, activities),
-        best first, each with a marked title and excerpt in ``language`` (see groups/search.py)."""
-        name, location = (
-            site_search.translated("name", language),
-            site_search.translated("location", language),
+    def with_list_details(self):
+        """The columns a list of groups shows (name, place, kind, year, status, point on the map) and its
+        country's name and address: none of the page's long texts, nor the country's map outline."""
+        return self.select_related("country").only(
+            "name",
+            "slug",
+            "kind",
+            "location",
+            "year_founded",
+            "status",
+            "latitude",
+            "longitude",
+            "country__name",
+            "country__slug",
         )
-        body = [
-            site_search.translated(f, language)
-            for f in ("overview", "vision", "composition", "activities_summary")
-        ]
-        objective = site_search.translated("text", language)
-        activity_title, activity_description = (
-            site_search.translated(f, language) for f in ("title", "description")
-        )
-        if not site_search.is_full_text(self):
-            fields = [
-                f"{field}_{code}"
-                for field in (
-                    "name",
-                    "location",
-                    "overview",
-                    "vision",
-                    "composition",
-                    "activities_summary",
-                    "objectives__text",
-                    "activities__title",
-                    "activities__description",
-                )
-                for code in ("es", "en")
-            ] + ["acronym"]
-            return site_search.simple_results(self, query, fields, name, body)
-        full_text = site_search.FullTextSearch(query, language)
-        objectives = Objective.objects.filter(group=OuterRef("pk"))
-        activities = Activity.objects.filter(group=OuterRef("pk"))
-        activity = Concat(
-            activity_title.value, Value(" "), activity_description.value, output_field=TextField()
-        )
-        vector = full_text.vector(
-            (name.value, "A"),
-            (F("acronym"), "A"),
-            (location.value, "B"),
-            (body[0].value, "B"),
-            (body[1].value, "B"),
-            (body[2].value, "C"),
-            (body[3].value, "C"),
-            (site_search.related_text(objectives, "group", objective.value), "C"),
-            (site_search.related_text(activities, "group", activity), "C"),
-        )
-        excerpt = Coalesce(
-            full_text.excerpt(*body),
-            full_text.related_excerpt(objectives, objective),
-            full_text.related_excerpt(activities, activity_title, activity_description),
-            site_search.opening(*body),
-        )
-        return full_text.results(self, vector, name, excerpt)
 
     def with_page_content(self):
-        """Everything a group's page shows, in a fixed number of queries however large the group."""
+        """What a group's page shows of the group, its objectives, members and contacts, in a fixed number of
+        queries however large the group. Its documents and activities, which grow without end, are the
+        latest few (``WorkingGroup.latest_documents()``, ``latest_activities()``). Only the columns the page
+        shows: not the search vectors, map point or staff's ordering, nor the country's other columns."""
         from contacts.models import Contact
-        from documents.models import Document
 
-        return self.select_related("country").prefetch_related(
-            "objectives",
-            "activities",
-            Prefetch(
-                "memberships",
-                queryset=Membership.objects.public().select_related("organization", "pillar"),
-                to_attr="public_memberships",
-            ),
-            Prefetch(
-                "documents",
-                queryset=Document.objects.published().with_list_details(),
-                to_attr="public_documents",
-            ),
-            Prefetch(
-                "contacts",
-                queryset=Contact.objects.public().select_related("organization"),
-                to_attr="public_contacts",
-            ),
+        shown = (
+            "name acronym slug location kind year_founded founded_by status "
+            "overview vision composition activities_summary image image_alt updated_at"
+        ).split()
+        return (
+            self.select_related("country")
+            .only(*shown, "country__name", "country__slug")
+            .prefetch_related(
+                "objectives",
+                Prefetch(
+                    "memberships",
+                    queryset=Membership.objects.public().with_organizations(),
+                    to_attr="public_memberships",
+                ),
+                Prefetch(
+                    "contacts",
+                    queryset=Contact.objects.public().with_card_details(),
+                    to_attr="public_contacts",
+                ),
+            )
         )
 
 
@@ -313,6 +311,7 @@ class WorkingGroup(TimestampedModel):
         help_text=_("e.g. -71.9675 for Cusco."),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.PARTNER)
+    get_kind_display = display_of("kind", Kind)
     year_founded = models.PositiveSmallIntegerField(
         _("year founded"),
         null=True,
@@ -357,6 +356,9 @@ class WorkingGroup(TimestampedModel):
             "page, objectives, activities, memberships, contacts and documents, and no other group's."
         ),
     )
+    # What the site search matches and ranks, in each language: computed by the database (groups/search.py).
+    search_es = SearchVectorField(null=True, editable=False, serialize=False)
+    search_en = SearchVectorField(null=True, editable=False, serialize=False)
 
     objects = WorkingGroupQuerySet.as_manager()
 
@@ -394,11 +396,19 @@ class WorkingGroup(TimestampedModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("groups:detail", kwargs={"country_slug": self.country.slug, "slug": self.slug})
+        return GROUP_PAGE(country_slug=self.country.slug, slug=self.slug)
 
     @property
     def is_published(self):
         return self.status == PublicationStatus.PUBLISHED
+
+    def latest_documents(self, size=LATEST_ON_GROUP_PAGE):
+        """The group's most recently published documents, ready to list, and how many it has in all."""
+        return Latest(self.documents.published().with_list_details().latest_first(), size)
+
+    def latest_activities(self, size=LATEST_ON_GROUP_PAGE):
+        """The group's latest activities, and how many it has in all."""
+        return Latest(self.activities.latest_first(), size)
 
     def members_by_pillar(self, pillars):
         """Public members by pillar (empty pillars too), then observers; uses prefetched rows."""
@@ -427,6 +437,12 @@ class Objective(models.Model):
         return self.text[:80]
 
 
+class ActivityQuerySet(models.QuerySet):
+    def latest_first(self):
+        """The most recent first; those without a date after them, in the order staff gave them."""
+        return self.order_by(F("start_date").desc(nulls_last=True), "order", "id")
+
+
 class Activity(models.Model):
     class Kind(models.TextChoices):
         TRAINING = "training", _("Training")
@@ -447,12 +463,15 @@ class Activity(models.Model):
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, default=Kind.OTHER)
+    get_kind_display = display_of("kind", Kind)
     start_date = models.DateField(_("date or start date"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
     documents = models.ManyToManyField(
         "documents.Document", verbose_name=_("documents"), blank=True, related_name="activities"
     )
     order = models.PositiveIntegerField(_("order"), default=0, db_index=True)
+
+    objects = ActivityQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "id"]
@@ -474,6 +493,19 @@ class Activity(models.Model):
 class MembershipQuerySet(models.QuerySet):
     def public(self):
         return self.filter(is_public=True).order_by("pillar__order", "role", "organization__name")
+
+    def with_organizations(self):
+        """Each membership with what a list of members shows of its organization (name, acronym, website), and
+        its pillar's id: lists of members are shown under pillars read once (``members_by_pillar``)."""
+        return self.select_related("organization").only(
+            "group",
+            "pillar",
+            "role",
+            "end_date",
+            "organization__acronym",
+            "organization__website",
+            *in_every_language("organization__name"),
+        )
 
 
 class Membership(models.Model):
@@ -500,6 +532,7 @@ class Membership(models.Model):
         help_text=_("Leave empty for observers, who accompany the group outside the pillars."),
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    get_role_display = display_of("role", Role)
     representative = models.CharField(_("representative"), max_length=200, blank=True)
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)

@@ -1,3 +1,4 @@
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
@@ -12,6 +13,11 @@ from groups.search import MAX_QUERY_LENGTH, ResultPage
 # Results shown per kind on the search page, and per page when the visitor asks for all of one kind.
 SEARCH_PREVIEW_SIZE = 5
 SEARCH_PAGE_SIZE = 20
+# Lists that grow with the content: a country's groups on the home page (the rest a link away, on the
+# country's page), a country's groups on its page, a group's activities on the page of all of them.
+HOME_GROUPS_PER_COUNTRY = 5
+COUNTRY_PAGE_SIZE = 30
+ACTIVITY_PAGE_SIZE = 20
 
 
 def visible_groups(request):
@@ -19,15 +25,19 @@ def visible_groups(request):
     return WorkingGroup.objects.visible_to(request.user)
 
 
-def countries_with_groups(request):
-    countries = Country.objects.prefetch_related(
-        Prefetch("working_groups", queryset=visible_groups(request), to_attr="visible_groups")
-    )
-    return [country for country in countries if country.visible_groups]
+def countries_with_groups(request, shown=0):
+    """Countries with groups the visitor may see, with how many, and the first ``shown`` of them."""
+    groups = visible_groups(request)
+    countries = Country.objects.with_group_counts(groups)
+    if not shown:
+        return countries
+    first = Prefetch("working_groups", queryset=groups.with_list_details()[:shown], to_attr="visible_groups")
+    return countries.prefetch_related(first)
 
 
 def home(request):
-    return render(request, "groups/home.html", {"countries": countries_with_groups(request)})
+    countries = countries_with_groups(request, shown=HOME_GROUPS_PER_COUNTRY)
+    return render(request, "groups/home.html", {"countries": countries})
 
 
 def about(request):
@@ -36,8 +46,11 @@ def about(request):
 
 def country_detail(request, slug):
     country = get_object_or_404(Country, slug=slug)
-    groups = list(visible_groups(request).in_country(country).with_country())
-    context = {"country": country, "groups": groups, "map": country_map(country, groups)}
+    groups = visible_groups(request).in_country(country).with_list_details()
+    page = Paginator(groups, COUNTRY_PAGE_SIZE).get_page(request.GET.get("page"))
+    # The map shows where the groups of this page meet: all of them, unless a country has very many.
+    groups = list(page)
+    context = {"country": country, "page": page, "groups": groups, "map": country_map(country, groups)}
     return render(request, "groups/country_detail.html", context)
 
 
@@ -45,9 +58,11 @@ def group_detail(request, country_slug, slug):
     group = get_object_or_404(
         visible_groups(request).with_page_content(), country__slug=country_slug, slug=slug
     )
-    pillar_sections, observers = group.members_by_pillar(Pillar.objects.all())
+    pillar_sections, observers = group.members_by_pillar(Pillar.objects.only("name"))
     context = {
         "group": group,
+        "documents": group.latest_documents(),
+        "activities": group.latest_activities(),
         "pillar_sections": pillar_sections,
         "observers": observers,
         "chart": composition_chart(pillar_sections, observers),
@@ -56,11 +71,23 @@ def group_detail(request, country_slug, slug):
     return render(request, "groups/workinggroup_detail.html", context)
 
 
+def group_activities(request, country_slug, slug):
+    """All of a group's activities, page by page: the group's own page shows only the latest few."""
+    group = get_object_or_404(
+        visible_groups(request).with_list_details(), country__slug=country_slug, slug=slug
+    )
+    activities = group.activities.latest_first()
+    page = Paginator(activities, ACTIVITY_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"group": group, "page": page, "activities": page.object_list}
+    return render(request, "groups/activity_list.html", context)
+
+
 @require_GET
 def search(request):
     """Published groups, documents and countries matching the visitor's words, in their language.
 
-    Drafts never appear, for staff either: this is what visitors find. One query per kind of result.
+    Drafts never appear, for staff either: this is what visitors find. Two queries per kind of result, however
+    many match (groups/search.py, ``ResultPage``).
     """
     form = SearchForm(request.GET)
     query, kind, language = form.query, form.chosen_kind, get_language()
@@ -72,7 +99,7 @@ def search(request):
     # The first few of each kind, or one kind page by page ("see all 23 documents found").
     number, size = (form.page_number, SEARCH_PAGE_SIZE) if kind else (1, SEARCH_PREVIEW_SIZE)
     sections = [
-        {"kind": name, "page": ResultPage(found.search(query, language), number, size)}
+        {"kind": name, "page": ResultPage(found, query, language, number, size)}
         for name, found in searches.items()
         if query and kind in ("", name)
     ]

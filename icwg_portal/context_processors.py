@@ -1,6 +1,6 @@
 from django.conf import settings
-from django.urls import translate_url
-from django.utils.translation import get_language
+from django.urls import NoReverseMatch, reverse, translate_url
+from django.utils.translation import get_language, override
 
 
 def language_alternates(request):
@@ -8,8 +8,8 @@ def language_alternates(request):
     current = get_language()
     alternates = []
     for code, name in settings.LANGUAGES:
-        path = translate_url(request.path, code)
-        # translate_url gives the path back unchanged when it cannot resolve it (e.g. on a 404 page).
+        path = path_in_language(request, code)
+        # The path comes back unchanged when no route has it (e.g. on a 404 page).
         if code != current and path == request.path:
             path = "/" + code + "/"
         alternates.append({"code": code, "name": name, "path": path, "url": request.build_absolute_uri(path)})
@@ -18,3 +18,18 @@ def language_alternates(request):
         "canonical_url": request.build_absolute_uri(request.path),
         "default_alternate_url": request.build_absolute_uri("/"),
     }
+
+
+def path_in_language(request, code):
+    """What translate_url() gives, from the route the request already matched rather than resolving its
+    address again (half the cost of the alternates on every page)."""
+    match = request.resolver_match
+    if match is None:
+        return translate_url(request.path, code)
+    if match.url_name is None:
+        return request.path
+    try:
+        with override(code):
+            return reverse(match.view_name, args=match.args, kwargs=match.kwargs)
+    except NoReverseMatch:
+        return request.path

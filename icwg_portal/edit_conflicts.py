@@ -50,7 +50,8 @@ def fields_of(instance):
         if field.value_from_object(instance) in (None, "")
         else field.value_to_string(instance)
         for field in instance._meta.concrete_fields
-        if not getattr(field, "auto_now", False)
+        # Not what staff edit: timestamps, and values the database derives (the stored search vectors).
+        if not getattr(field, "auto_now", False) and (field.serialize or field.primary_key)
     }
     for field in instance._meta.many_to_many:
         values[field.name] = sorted(

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "documents",
     "contacts",
     "backups",
+    "sample_data",  # manage.py generate_sample_data: a fictitious dataset of any size (make demo, benchmarks)
 ]
 
 MIDDLEWARE = [
@@ -276,7 +277,8 @@ else:
     raise ImproperlyConfigured("CACHE_URL must start with redis://, rediss:// or locmem://.")
 
 # Whole pages for visitors without a session, until the next content change (icwg_portal/page_cache.py).
-PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
+# Off by default with DEBUG on (make run), where a developer's template edits must show at once.
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", not DEBUG)
 # The apps whose every save and delete makes the stored pages obsolete.
 PAGE_CACHE_CONTENT_APPS = ["groups", "documents", "contacts"]
 # How long a browser may show a public page it keeps without asking again. 0: it keeps the page but asks each

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import index as sitemap_index
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -37,9 +38,16 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots_txt"),
     # Uploaded images, checked against their records: drafts' files stay private (icwg_portal/media.py).
     path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", serve_media, name="media"),
-    # Django's sitemap says application/xml without a charset; every answer of the portal names its charset.
+    # An index of the sections' pages, each of at most 1,000 addresses (groups/sitemaps.py). Django's sitemap
+    # says application/xml without a charset; every answer of the portal names its charset.
     path(
         "sitemap.xml",
+        sitemap_index,
+        {"sitemaps": sitemaps, "content_type": "application/xml; charset=utf-8"},
+        name="django.contrib.sitemaps.views.index",
+    ),
+    path(
+        "sitemap-<section>.xml",
         sitemap,
         {"sitemaps": sitemaps, "content_type": "application/xml; charset=utf-8"},
         name="django.contrib.sitemaps.views.sitemap",

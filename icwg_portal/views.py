@@ -55,7 +55,7 @@ def robots_txt(request):
         "Disallow: /i18n/",
         # Search results are endless and thin: crawlers should follow the sitemap instead.
         *(f"Disallow: {path}" for path in search_pages),
-        f"Sitemap: {request.build_absolute_uri(reverse('django.contrib.sitemaps.views.sitemap'))}",
+        f"Sitemap: {request.build_absolute_uri(reverse('django.contrib.sitemaps.views.index'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 

@@ -73,6 +73,29 @@ def superuser_client(db):
     return client
 
 
+@pytest.fixture
+def sample_site(db):
+    """A small generated dataset (sample_data: 2 countries, 6 groups, 60 documents with their PDF files; about
+    a second) for tests of query counts and page sizes. Its handles: ``big_group`` (half the documents),
+    ``country`` (the big group's), ``group`` (another published group), ``document`` (a published document of
+    the big group), ``counts`` (records made, by kind: "countries", "groups", "documents", "files"…)."""
+    from types import SimpleNamespace
+
+    from groups.models import PublicationStatus
+    from sample_data.services import generate
+
+    site = generate(countries=2, groups=6, documents=60)
+    big_group = site.big_group
+    return SimpleNamespace(
+        big_group=big_group,
+        country=big_group.country,
+        group=big_group.country.working_groups.published().exclude(pk=big_group.pk).first()
+        or site.countries[1].working_groups.published().first(),
+        document=big_group.documents.filter(status=PublicationStatus.PUBLISHED).latest("publication_date"),
+        counts=site.counts,
+    )
+
+
 # --- A real browser: Debian's Chromium driven by Playwright (browsers are not downloaded) ---------------
 CHROMIUM_ARGS = [
     "--headless",

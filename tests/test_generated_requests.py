@@ -220,8 +220,11 @@ def test_any_request_to_a_public_address_is_answered_safely(site, route, data):
 
 def test_the_sitemap_names_its_charset(client):
     # Found by the property above: Django's sitemap answers "application/xml" alone.
-    response = client.get(reverse("django.contrib.sitemaps.views.sitemap"))
-    assert response["Content-Type"] == "application/xml; charset=utf-8"
+    for response in (
+        client.get(reverse("django.contrib.sitemaps.views.index")),
+        client.get(reverse("django.contrib.sitemaps.views.sitemap", kwargs={"section": "pages"})),
+    ):
+        assert response["Content-Type"] == "application/xml; charset=utf-8"
 
 
 @given(data=st.data())

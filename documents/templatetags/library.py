@@ -4,6 +4,9 @@ from django import template
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import get_language, gettext, ngettext
 
+from documents.models import DocumentLanguage
+from icwg_portal.choices import labels
+
 register = template.Library()
 
 
@@ -26,9 +29,5 @@ def only_language(document, files):
     languages = {file.language for file in files} or {document.language}
     if len(languages) == 1 and get_language() not in languages:
         (language,) = languages
-        return gettext("Available in %(language)s only") % {"language": label_of(document, language)}
+        return gettext("Available in %(language)s only") % {"language": labels(DocumentLanguage)[language]}
     return ""
-
-
-def label_of(document, language):
-    return str(dict(document._meta.get_field("language").choices)[language])

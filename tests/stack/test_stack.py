@@ -53,7 +53,9 @@ def test_visitors_read_every_public_page_over_tls_with_the_security_headers(stac
     assert "default-src 'self'" in page.headers["content-security-policy"]
     assert page.headers["server"] == "nginx"  # no version for scanners
     # The app sees the host and port the visitor used: absolute links in the sitemap point back here.
-    assert f"{stack.url}/es/paises/peru/cusco/" in visitor.get("/sitemap.xml").text
+    index = visitor.get("/sitemap.xml").text
+    assert f"<loc>{stack.url}/sitemap-groups.xml</loc>" in index
+    assert f"{stack.url}/es/paises/peru/cusco/" in visitor.get("/sitemap-groups.xml").text
 
 
 def test_wrong_passwords_from_one_address_never_lock_the_admin_out_from_another(stack):
