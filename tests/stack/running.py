@@ -116,7 +116,9 @@ def running_stack(database_url, port, environment=None, prepare=lambda directory
                 time.sleep(0.5)
             yield Stack(port, directory, database_url, output, process)
         finally:
-            os.killpg(process.pid, signal.SIGINT)
+            # SIGTERM, which the stack traps as it traps Ctrl-C: a shell started from a background job (CI
+            # runners, `cmd &`) inherits SIGINT ignored, and bash cannot trap a signal ignored on entry.
+            os.killpg(process.pid, signal.SIGTERM)
             try:
                 process.wait(timeout=60)
             except subprocess.TimeoutExpired:
