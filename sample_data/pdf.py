@@ -74,8 +74,19 @@ def written_pdf(pages, title=""):
     info = add(b"<< /Title (%s) /Producer (ICWG Portal sample data) >>" % escaped(title))
     catalog = add(b"<< /Type /Catalog /Pages %d 0 R >>" % pages_id)
 
+    content = pdf_file(objects, root=catalog, info=info)
+    # pypdf reads each page as its lines joined by new lines (blank ones leave nothing), ending with one;
+    # documents/uploads.py joins the pages with a new line, keeps at most one empty line in a row, and strips
+    # the ends. With lines as wrapped() makes them (single spaces, none at either end), that is:
+    page_texts = ["\n".join(text for _heading, text in lines if text) for lines in pages]
+    return WrittenPdf(content, "\n\n".join(text for text in page_texts if text), len(pages))
+
+
+def pdf_file(objects, root, info=None, version=b"1.4"):
+    """The bytes of a PDF whose numbered objects are ``objects`` (bodies, object 1 first), with its
+    cross-reference table and a trailer naming the catalog ``root`` (and the ``info`` dictionary)."""
     out = io.BytesIO()
-    out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    out.write(b"%%PDF-%s\n%%\xe2\xe3\xcf\xd3\n" % version)
     offsets = []
     for number, body in enumerate(objects, start=1):
         offsets.append(out.tell())
@@ -84,15 +95,12 @@ def written_pdf(pages, title=""):
     out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
     for offset in offsets:
         out.write(b"%010d 00000 n \n" % offset)
+    info_entry = b" /Info %d 0 R" % info if info else b""
     out.write(
-        b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n"
-        % (len(objects) + 1, catalog, info, xref)
+        b"trailer\n<< /Size %d /Root %d 0 R%s >>\nstartxref\n%d\n%%%%EOF\n"
+        % (len(objects) + 1, root, info_entry, xref)
     )
-    # pypdf reads each page as its lines joined by new lines (blank ones leave nothing), ending with one;
-    # documents/uploads.py joins the pages with a new line, keeps at most one empty line in a row, and strips
-    # the ends. With lines as wrapped() makes them (single spaces, none at either end), that is:
-    page_texts = ["\n".join(text for _heading, text in lines if text) for lines in pages]
-    return WrittenPdf(out.getvalue(), "\n\n".join(text for text in page_texts if text), len(pages))
+    return out.getvalue()
 
 
 def wrapped(text, width):

@@ -63,6 +63,19 @@ def postgres_required(db):
 
 
 @pytest.fixture
+def peru_content(db):
+    """The Peru page as `make run` loads it (manage.py load_peru_content); returns the country."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from groups.models import Country
+
+    call_command("load_peru_content", stdout=StringIO())
+    return Country.objects.get(slug="peru")
+
+
+@pytest.fixture
 def superuser_client(db):
     from django.test import Client
 

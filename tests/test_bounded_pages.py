@@ -7,12 +7,10 @@ sitemap: made with bulk_create to stay fast. Counts and bytes are asserted, neve
 import math
 import re
 from datetime import date, timedelta
-from io import StringIO
 
 import pytest
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import sitemap as sitemap_view
-from django.core.management import call_command
 from django.test import RequestFactory
 from django.urls import translate_url
 from django.utils import timezone, translation
@@ -21,7 +19,7 @@ from contacts import views as contact_views
 from contacts.models import Contact
 from documents.models import Document, DocumentFile, DocumentType
 from groups import views as group_views
-from groups.models import LATEST_ON_GROUP_PAGE, Activity, Country, WorkingGroup
+from groups.models import LATEST_ON_GROUP_PAGE, Activity, WorkingGroup
 from icwg_portal.urls import sitemaps as sitemap_sections
 from tests.test_spanish_pages import SAME_IN_BOTH, content_values, is_content, visible_texts
 
@@ -46,9 +44,8 @@ def html(response):
 
 
 @pytest.fixture
-def peru(db):
-    call_command("load_peru_content", stdout=StringIO())
-    return Country.objects.get(slug="peru")
+def peru(peru_content):
+    return peru_content
 
 
 @pytest.fixture

@@ -14,12 +14,11 @@ CUSCO = {"es": "/es/paises/peru/cusco/", "en": "/en/countries/peru/cusco/"}
 
 
 @pytest.fixture
-def peru(db):
-    call_command("load_peru_content", stdout=StringIO())
+def cusco(peru_content):
     return WorkingGroup.objects.get(slug="cusco")
 
 
-def test_an_anonymous_visitor_gets_the_stored_page_the_second_time(client, peru):
+def test_an_anonymous_visitor_gets_the_stored_page_the_second_time(client, cusco):
     first = client.get(CUSCO["es"])
     second = client.get(CUSCO["es"])
 
@@ -30,13 +29,13 @@ def test_an_anonymous_visitor_gets_the_stored_page_the_second_time(client, peru)
     assert second["Content-Language"] == "es"
 
 
-def test_a_stored_page_costs_no_database_query(client, peru, django_assert_num_queries):
+def test_a_stored_page_costs_no_database_query(client, cusco, django_assert_num_queries):
     client.get(CUSCO["en"])
     with django_assert_num_queries(0):
         assert client.get(CUSCO["en"])["X-Page-Cache"] == "hit"
 
 
-def test_a_shared_page_has_no_vary_cookie_and_tells_browsers_and_cdns_how_to_keep_it(client, peru):
+def test_a_shared_page_has_no_vary_cookie_and_tells_browsers_and_cdns_how_to_keep_it(client, cusco):
     for answer in (client.get(CUSCO["es"]), client.get(CUSCO["es"])):
         assert "cookie" not in answer.get("Vary", "").lower()
         assert "Set-Cookie" not in answer.headers
@@ -46,20 +45,20 @@ def test_a_shared_page_has_no_vary_cookie_and_tells_browsers_and_cdns_how_to_kee
         assert answer["ETag"].startswith('"') and answer["Last-Modified"].endswith("GMT")
 
 
-def test_a_browser_that_has_the_page_gets_a_304_until_the_content_changes(client, peru):
+def test_a_browser_that_has_the_page_gets_a_304_until_the_content_changes(client, cusco):
     page = client.get(CUSCO["es"])
     again = client.get(CUSCO["es"], HTTP_IF_NONE_MATCH=page["ETag"])
     assert again.status_code == 304 and again.content == b""
     assert client.get(CUSCO["es"], HTTP_IF_MODIFIED_SINCE=page["Last-Modified"]).status_code == 304
 
-    peru.vision_es = "Una visión corregida."
-    peru.save()
+    cusco.vision_es = "Una visión corregida."
+    cusco.save()
 
     changed = client.get(CUSCO["es"], HTTP_IF_NONE_MATCH=page["ETag"])
     assert changed.status_code == 200 and "Una visión corregida." in changed.content.decode()
 
 
-def test_the_language_is_part_of_the_stored_page(client, peru):
+def test_the_language_is_part_of_the_stored_page(client, cusco):
     assert client.get("/robots.txt", HTTP_ACCEPT_LANGUAGE="en")["X-Page-Cache"] == "miss"
     assert client.get("/robots.txt", HTTP_ACCEPT_LANGUAGE="es")["X-Page-Cache"] == "miss"
     spanish, english = client.get(CUSCO["es"]), client.get(CUSCO["en"])
@@ -78,14 +77,14 @@ def edit_in_the_admin(staff, group, **changes):
     assert answer.status_code == 302, answer.context["adminform"].form.errors
 
 
-def test_an_edit_in_the_admin_shows_at_once_in_both_languages_although_the_pages_were_stored(client, peru):
+def test_an_edit_in_the_admin_shows_at_once_in_both_languages_although_the_pages_were_stored(client, cusco):
     for path in CUSCO.values():
         client.get(path)
         assert client.get(path)["X-Page-Cache"] == "hit"
     staff = Client()
     staff.force_login(factories.make_superuser())
 
-    edit_in_the_admin(staff, peru, vision_es="Visión nueva de Cusco.", vision_en="Cusco's new vision.")
+    edit_in_the_admin(staff, cusco, vision_es="Visión nueva de Cusco.", vision_en="Cusco's new vision.")
 
     spanish, english = client.get(CUSCO["es"]), client.get(CUSCO["en"])
     assert "Visión nueva de Cusco." in spanish.content.decode()
@@ -93,7 +92,7 @@ def test_an_edit_in_the_admin_shows_at_once_in_both_languages_although_the_pages
     assert spanish["X-Page-Cache"] == english["X-Page-Cache"] == "miss"
 
 
-def test_every_kind_of_content_change_makes_the_stored_pages_obsolete(client, peru):
+def test_every_kind_of_content_change_makes_the_stored_pages_obsolete(client, cusco):
     lima = WorkingGroup.objects.get(slug="lima")
 
     def fresh_after(change):
@@ -106,14 +105,14 @@ def test_every_kind_of_content_change_makes_the_stored_pages_obsolete(client, pe
     assert fresh_after(lambda: document.groups.remove(lima))  # a many-to-many link
     assert fresh_after(lambda: factories.make_contact(group=lima))  # another app's content
     assert fresh_after(document.delete)  # a delete
-    peru.vision_es = "Editada por alguien."
-    peru.save()
+    cusco.vision_es = "Editada por alguien."
+    cusco.save()
     # A command that rewrites content (here: the seed undoing that edit).
     assert fresh_after(lambda: call_command("load_peru_content", "--reset", stdout=StringIO()))
 
 
-def test_signed_in_staff_always_get_a_fresh_private_page_with_their_drafts(client, peru):
-    draft = factories.make_group(country=peru.country, status="draft", name_es="Grupo en borrador")
+def test_signed_in_staff_always_get_a_fresh_private_page_with_their_drafts(client, cusco):
+    draft = factories.make_group(country=cusco.country, status="draft", name_es="Grupo en borrador")
     staff = Client()
     staff.force_login(factories.make_superuser())
     client.get(CUSCO["es"])
@@ -131,39 +130,39 @@ def test_signed_in_staff_always_get_a_fresh_private_page_with_their_drafts(clien
 
 
 @pytest.mark.parametrize("path", ["/es/no-existe/", "/language/en/?next=/en/"])
-def test_errors_redirects_and_answers_that_set_cookies_are_never_stored(client, peru, path):
+def test_errors_redirects_and_answers_that_set_cookies_are_never_stored(client, cusco, path):
     for _ in range(2):
         answer = client.get(path)
         assert answer.status_code in (302, 404)
         assert "X-Page-Cache" not in answer.headers
 
 
-def test_a_head_request_is_answered_from_the_stored_page(client, peru):
+def test_a_head_request_is_answered_from_the_stored_page(client, cusco):
     client.get(CUSCO["es"])
     answer = client.head(CUSCO["es"])
     assert answer.status_code == 200 and answer["X-Page-Cache"] == "hit"
 
 
-def test_the_page_cache_can_be_turned_off(client, peru, settings):
+def test_the_page_cache_can_be_turned_off(client, cusco, settings):
     settings.PAGE_CACHE_ENABLED = False
     client.get(CUSCO["es"])
     assert "X-Page-Cache" not in client.get(CUSCO["es"]).headers
 
 
-def test_many_saves_in_one_transaction_bump_the_version_once_more_after_the_commit(peru):
+def test_many_saves_in_one_transaction_bump_the_version_once_more_after_the_commit(cusco):
     from django.db import connection
 
     from icwg_portal.page_cache import bump_version
 
     for number in range(5):
-        factories.make_contact(group=peru, person=f"Persona {number}")
+        factories.make_contact(group=cusco, person=f"Persona {number}")
     # (This test runs inside one transaction, as a restore does: the fixture's loading already saved in it.)
     pending = [entry for entry in connection.run_on_commit if entry[1] is bump_version]
     assert len(pending) == 1
 
 
 def test_a_cache_that_is_down_costs_a_fresh_page_and_a_logged_error_never_a_failure(
-    client, peru, settings, caplog
+    client, cusco, settings, caplog
 ):
     unreachable = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -173,8 +172,8 @@ def test_a_cache_that_is_down_costs_a_fresh_page_and_a_logged_error_never_a_fail
 
     answer = client.get(CUSCO["es"])
     assert answer.status_code == 200 and "X-Page-Cache" not in answer.headers
-    peru.vision_es = "Guardada aunque la caché no responde."
-    peru.save()
+    cusco.vision_es = "Guardada aunque la caché no responde."
+    cusco.save()
     assert "Guardada aunque la caché no responde." in client.get(CUSCO["es"]).content.decode()
     assert any(
         record.name == "icwg_portal.page_cache" and record.levelname == "ERROR" for record in caplog.records

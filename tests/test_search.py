@@ -1,10 +1,8 @@
 """Site search: published groups, documents (their files' text too) and countries, in the page's language."""
 
 import re
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 from django.utils import translation
@@ -42,9 +40,8 @@ def search(client, query, language="es", **params):
 
 
 @pytest.fixture
-def peru(postgres_required):
-    call_command("load_peru_content", stdout=StringIO())
-    return Country.objects.get(slug="peru")
+def peru(postgres_required, peru_content):
+    return peru_content
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ import zlib
 
 from PIL import Image
 
+from sample_data.pdf import pdf_file
 from tests.documents import samples
 
 # --- Bombs --------------------------------------------------------------------------------------------------
@@ -107,20 +108,7 @@ def pdf(catalog=b"", page=b"", objects=(), pages=b"/Kids [3 0 R] /Count 1", medi
 
 
 def write_pdf(bodies, root=1):
-    out = io.BytesIO()
-    out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(bodies, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(bodies) + 1))
-    for offset in offsets:
-        out.write(b"%010d 00000 n \n" % offset)
-    out.write(
-        b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(bodies) + 1, root, xref)
-    )
-    return out.getvalue()
+    return pdf_file(bodies, root=root, version=b"1.7")
 
 
 def link(action):

@@ -11,6 +11,8 @@ import zipfile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from sample_data.pdf import pdf_file
+
 
 def pdf_bytes(pages=("Formalización minera en el Perú",), javascript=False):
     """A valid PDF with one page per text, each page showing its text in Helvetica."""
@@ -41,20 +43,7 @@ def pdf_bytes(pages=("Formalización minera en el Perú",), javascript=False):
         extra = b" /OpenAction %d 0 R" % action
     catalog = add(b"<< /Type /Catalog /Pages %d 0 R%s >>" % (pages_id, extra))
 
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for offset in offsets:
-        out.write(b"%010d 00000 n \n" % offset)
-    out.write(
-        b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, catalog, xref)
-    )
-    return out.getvalue()
+    return pdf_file(objects, root=catalog)
 
 
 def png_bytes(size=(400, 300), color=(10, 79, 138)):

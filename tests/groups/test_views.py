@@ -1,9 +1,7 @@
 import json
 import re
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.utils import translation
 
@@ -15,9 +13,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def peru(db):
-    call_command("load_peru_content", stdout=StringIO())
-    return WorkingGroup.objects.get(slug="cusco").country
+def peru(peru_content):
+    return peru_content
 
 
 @pytest.fixture
