@@ -13,6 +13,11 @@ icwg_portal/settings.py). It is bumped twice per change: at once (so the same tr
 writes, as the tests do) and again after the commit, because a request that read the new version before the
 commit could have rendered and stored the old content under it.
 
+Stored pages are answered before Django's request handling (``StoredPageApplication``, the WSGI application
+of icwg_portal/wsgi.py): no signals, no middleware, one cache round trip. The middleware stores them, sitting
+outside every middleware that adds headers, so a stored page carries all of them; it also answers stored
+pages where the WSGI application is not in front (the test client, conditional requests it leaves to Django).
+
 Cached answers have no ``Vary: Cookie`` (a CDN may keep them; it must bypass requests carrying the session
 cookie, as deploy/nginx does), an ETag and Last-Modified (conditional requests get a 304), a public
 Cache-Control (a browser revalidates, a CDN keeps a page one second), and ``X-Accel-Expires`` for nginx's
@@ -27,6 +32,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import DisallowedHost
+from django.core.handlers.wsgi import WSGIRequest
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
@@ -84,6 +90,10 @@ def new_version():
     return str(time.time_ns())
 
 
+def versions_share_the_page_cache():
+    return settings.CACHES["content_version"] == settings.CACHES["default"]
+
+
 def current_version():
     """The content version every worker agrees on; created on first use (after a flush, say)."""
     store = version_cache()
@@ -135,6 +145,22 @@ def connect_content_signals():
                 m2m_changed.connect(_on_m2m_change, sender=model, dispatch_uid=f"page-cache-m2m-{model}")
 
 
+def stored_entry(key):
+    """The current content version, and the page stored under ``key`` if it was rendered under it: one round
+    trip when the version lives in the page cache (Redis), two otherwise."""
+    if versions_share_the_page_cache():
+        found = cache_call(page_cache().get_many, [VERSION_KEY, key])
+        version, entry = found.get(VERSION_KEY), found.get(key)
+        if version is None:
+            version = current_version()
+    else:
+        version = current_version()
+        entry = cache_call(page_cache().get, key)
+    if entry is not None and entry["version"] != version:
+        entry = None
+    return version, entry
+
+
 # --- The middleware -----------------------------------------------------------------------------------------
 
 
@@ -147,7 +173,8 @@ class AnonymousPageCacheMiddleware:
             "/" + prefix.strip("/") + "/"
             for prefix in (settings.ADMIN_URL, settings.STATIC_URL, settings.MEDIA_URL, "i18n", "language")
         )
-        self.max_age = settings.PAGE_CACHE_MAX_AGE
+        # A browser keeps the page max-age seconds (0: it asks each time, a 304 when unchanged), a CDN one.
+        self.cache_control = f"public, max-age={settings.PAGE_CACHE_MAX_AGE}, s-maxage=1"
         self.max_bytes = settings.PAGE_CACHE_MAX_BYTES
 
     def __call__(self, request):
@@ -162,11 +189,10 @@ class AnonymousPageCacheMiddleware:
         except DisallowedHost:
             return self.get_response(request)
         try:
-            version = current_version()
-            entry = cache_call(page_cache().get, key)
+            version, entry = stored_entry(key)
         except CacheUnavailable:
             return self.get_response(request)
-        if entry is not None and entry["version"] == version:
+        if entry is not None:
             return self.answer(request, entry, hit=True)
         response = self.get_response(request)
         # A HEAD answer may be served from a stored GET, never stored: its body can be empty.
@@ -230,16 +256,88 @@ class AnonymousPageCacheMiddleware:
             "last_modified": version_time(version),
         }
 
+    def answer_headers(self, entry, hit):
+        """The headers set afresh on every answer of a stored page (the others are stored with it)."""
+        return [
+            ("ETag", entry["etag"]),
+            ("Last-Modified", http_date(entry["last_modified"])),
+            ("Cache-Control", self.cache_control),
+            # nginx may keep the page until the end of the current second (its micro-cache, deploy/nginx),
+            # whatever max-age says: an absolute time, as "1" (relative) would let it live up to two seconds.
+            ("X-Accel-Expires", f"@{int(time.time())}"),
+            ("X-Page-Cache", "hit" if hit else "miss"),
+            ("Content-Length", str(len(entry["content"]))),
+        ]
+
     def answer(self, request, entry, hit):
         response = HttpResponse(entry["content"], headers=entry["headers"])
-        response["ETag"] = entry["etag"]
-        response["Last-Modified"] = http_date(entry["last_modified"])
-        patch_cache_control(response, public=True, max_age=self.max_age, s_maxage=1)
-        # nginx may keep the page until the end of the current second (its micro-cache, deploy/nginx),
-        # whatever max-age says: an absolute time, as "1" (relative) would let it live up to two seconds.
-        response["X-Accel-Expires"] = f"@{int(time.time())}"
-        response["X-Page-Cache"] = "hit" if hit else "miss"
+        for name, value in self.answer_headers(entry, hit):
+            response[name] = value
         conditional = get_conditional_response(
             request, etag=entry["etag"], last_modified=entry["last_modified"], response=response
         )
         return conditional
+
+
+# --- Before Django: the WSGI application ------------------------------------------------------------------
+
+# Conditional requests Django's own logic answers (through the middleware): a stored page answers
+# If-None-Match and If-Modified-Since here, the only ones browsers send for a page.
+CONDITIONS_LEFT_TO_DJANGO = ("HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE")
+
+
+class StoredPageApplication:
+    """The site's WSGI application: a stored page is answered before Django handles the request.
+
+    The same rules as the middleware decide which requests may share a stored page, with the same key, read
+    from a Django request made of the WSGI environment (host validation included). A hit skips the request
+    signals and every middleware: the stored page already carries the headers they add, because the
+    middleware that stores pages sits outside them. Anything else (a miss, a session, a cache error) goes to
+    Django unchanged, and the middleware deals with it.
+    """
+
+    def __init__(self, application):
+        self.application = application
+        self.rules = AnonymousPageCacheMiddleware(get_response=application)
+
+    def __call__(self, environ, start_response):
+        try:
+            answer = self.stored_answer(environ) if settings.PAGE_CACHE_ENABLED else None
+        except Exception:
+            # A request this code did not foresee: Django answers it, and the operators learn of it.
+            logger.exception("A stored page could not be looked up; Django answers the request")
+            answer = None
+        if answer is None:
+            return self.application(environ, start_response)
+        status, headers, body = answer
+        start_response(status, headers)
+        return [body]
+
+    def stored_answer(self, environ):
+        """(status, headers, body) of the stored page for this request, or None to let Django answer."""
+        # A copy: Django's request rewrites PATH_INFO in the environment it is given, decoded, and the handler
+        # that answers a miss must decode the original.
+        request = WSGIRequest(dict(environ))
+        if not self.rules.may_share(request) or any(name in environ for name in CONDITIONS_LEFT_TO_DJANGO):
+            return None
+        try:
+            _version, entry = stored_entry(self.rules.key(request))
+        except (DisallowedHost, CacheUnavailable):
+            return None  # Django answers the bad host; the middleware logs the cache error
+        if entry is None:
+            return None
+        if any(name.startswith("HTTP_IF_") for name in environ):
+            # Revalidation (If-None-Match, If-Modified-Since): Django's own rules decide between 200 and 304.
+            response = self.rules.answer(request, entry, hit=True)
+            status, headers, body = (
+                f"{response.status_code} {response.reason_phrase}",
+                [*response.items()],
+                response.content,
+            )
+        else:
+            status, headers, body = (
+                "200 OK",
+                [*entry["headers"].items(), *self.rules.answer_headers(entry, hit=True)],
+                entry["content"],
+            )
+        return status, headers, b"" if request.method == "HEAD" else body

@@ -89,11 +89,12 @@ MIDDLEWARE = [
     "icwg_portal.middleware.TrustedProxyMiddleware",
     # First: load balancers probe /healthz by IP address, before host validation and HTTPS redirects.
     "icwg_portal.middleware.HealthCheckMiddleware",
+    # Outside every middleware that adds headers, so that a stored page carries them all: the WSGI
+    # application (icwg_portal/wsgi.py) answers stored pages before any middleware runs.
+    "icwg_portal.page_cache.AnonymousPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "icwg_portal.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Before sessions, language and CSRF: a stored page for an anonymous visitor costs two cache reads.
-    "icwg_portal.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # Before anything reads the body, after the language is known: a too-large request gets its page.
@@ -256,7 +257,7 @@ MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", DOCUMENT_MAX_UPLOAD_BYTES + 10 
 # process keeps its own small in-memory cache, which is right for one machine.
 CACHE_URL = os.environ.get("CACHE_URL", "locmem://")
 if CACHE_URL.startswith(("redis://", "rediss://")):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+    CACHES = {"default": {"BACKEND": "icwg_portal.redis_cache.RedisCache", "LOCATION": CACHE_URL}}
     # The content version of the page cache (icwg_portal/page_cache.py) lives in the same shared cache.
     CACHES["content_version"] = CACHES["default"]
 elif CACHE_URL.startswith("locmem://"):

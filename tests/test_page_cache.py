@@ -1,6 +1,6 @@
 """The page cache for anonymous visitors (icwg_portal/page_cache.py): fast, shareable, and never stale."""
 
-from io import StringIO
+from io import BytesIO, StringIO
 
 import pytest
 from django.core.management import call_command
@@ -178,3 +178,143 @@ def test_a_cache_that_is_down_costs_a_fresh_page_and_a_logged_error_never_a_fail
     assert any(
         record.name == "icwg_portal.page_cache" and record.levelname == "ERROR" for record in caplog.records
     )
+
+
+# --- The WSGI application: stored pages answered before Django handles the request -------------------------
+
+
+@pytest.fixture
+def build_site():
+    """Builds the site's WSGI application as gunicorn runs it (icwg_portal/wsgi.py), after the test's changes.
+
+    Django's test client never goes through it. As the test client does, the request signals do not close
+    the test's database connection (the test runs inside a transaction)."""
+    from django.core import signals
+    from django.core.wsgi import get_wsgi_application
+    from django.db import close_old_connections
+
+    from icwg_portal.page_cache import StoredPageApplication
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield lambda: StoredPageApplication(get_wsgi_application())
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def site(build_site):
+    return build_site()
+
+
+def wsgi_request(application, path, method="GET", **headers):
+    """(status code, headers, body) of ``application`` answering ``path``; headers as HTTP_* names."""
+    path, _, query = path.partition("?")
+    environ = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "QUERY_STRING": query,
+        "SCRIPT_NAME": "",
+        "SERVER_NAME": "localhost",
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1",
+        "HTTP_HOST": "localhost",
+        "wsgi.input": BytesIO(b""),
+        "wsgi.errors": StringIO(),
+        "wsgi.url_scheme": "http",
+        **headers,
+    }
+    answered = {}
+
+    def start_response(status, response_headers, exc_info=None):
+        answered["status"] = int(status.split()[0])
+        answered["headers"] = {name.lower(): value for name, value in response_headers}
+
+    chunks = application(environ, start_response)
+    try:
+        body = b"".join(chunks)
+    finally:
+        getattr(chunks, "close", lambda: None)()
+    return answered["status"], answered["headers"], body
+
+
+def test_the_deployed_application_answers_stored_pages_before_django(cusco):
+    from icwg_portal.page_cache import StoredPageApplication
+    from icwg_portal.wsgi import application
+
+    assert isinstance(application, StoredPageApplication)
+
+
+def test_a_stored_page_comes_back_before_django_with_every_header_the_middleware_added(
+    site, cusco, django_assert_num_queries
+):
+    status, rendered, page = wsgi_request(site, CUSCO["es"])
+    assert status == 200 and rendered["x-page-cache"] == "miss"
+    with django_assert_num_queries(0):
+        status, stored, again = wsgi_request(site, CUSCO["es"])
+
+    assert status == 200 and stored["x-page-cache"] == "hit"
+    assert again == page and stored["content-length"] == str(len(page))
+    # The headers the security middleware add were stored with the page; none of it ran for this answer.
+    for header in (
+        "content-security-policy",
+        "permissions-policy",
+        "x-content-type-options",
+        "referrer-policy",
+        "x-frame-options",
+        "content-language",
+        "content-type",
+        "etag",
+    ):
+        assert stored[header] == rendered[header], header
+    assert "set-cookie" not in stored and "cookie" not in stored.get("vary", "").lower()
+
+
+def test_before_django_a_head_gets_the_headers_and_a_revalidation_gets_a_304(site, cusco):
+    _status, first, page = wsgi_request(site, CUSCO["en"])
+
+    status, headers, body = wsgi_request(site, CUSCO["en"], method="HEAD")
+    assert (status, body, headers["content-length"]) == (200, b"", str(len(page)))
+
+    status, headers, body = wsgi_request(site, CUSCO["en"], HTTP_IF_NONE_MATCH=first["etag"])
+    assert (status, body, headers["etag"]) == (304, b"", first["etag"])
+    assert wsgi_request(site, CUSCO["en"], HTTP_IF_NONE_MATCH='"another"')[0] == 200
+    # If-Match is left to Django's own rules: a stale tag is refused, as without the cache.
+    assert wsgi_request(site, CUSCO["en"], HTTP_IF_MATCH='"another"')[0] == 412
+
+
+def test_before_django_staff_a_bad_host_and_another_language_never_get_a_stored_page(site, cusco):
+    wsgi_request(site, "/robots.txt", HTTP_ACCEPT_LANGUAGE="es")
+    assert wsgi_request(site, "/robots.txt", HTTP_ACCEPT_LANGUAGE="es")[1]["x-page-cache"] == "hit"
+
+    assert wsgi_request(site, "/robots.txt", HTTP_ACCEPT_LANGUAGE="en")[1]["x-page-cache"] == "miss"
+    wsgi_request(site, CUSCO["es"])
+    staff = wsgi_request(site, CUSCO["es"], HTTP_COOKIE="sessionid=abc")
+    assert "x-page-cache" not in staff[1] and "private" in staff[1]["cache-control"]
+    assert wsgi_request(site, "/robots.txt", HTTP_ACCEPT_LANGUAGE="es", HTTP_HOST="evil.example")[0] == 400
+    assert wsgi_request(site, "/robots.txt?x=1", HTTP_ACCEPT_LANGUAGE="es")[1]["x-page-cache"] == "miss"
+
+
+def test_before_django_a_page_stored_for_https_is_never_served_over_plain_http(build_site, settings, cusco):
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.SECURE_HSTS_SECONDS = 3600
+    site = build_site()
+    for _ in range(2):
+        secure = wsgi_request(site, CUSCO["es"], HTTP_X_FORWARDED_PROTO="https")
+    assert secure[0] == 200 and secure[1]["x-page-cache"] == "hit"
+    assert "strict-transport-security" in secure[1]
+
+    plain = wsgi_request(site, CUSCO["es"])
+    assert plain[0] == 301 and plain[1]["location"].startswith("https://")
+
+
+def test_before_django_an_odd_address_reaches_django_intact(site, cusco):
+    # As a WSGI server passes it: the bytes of "/es/\u2028\x85/" in UTF-8, one character per byte.
+    odd = "/es/\u2028\x85/".encode().decode("latin-1")
+    for _ in range(2):
+        assert wsgi_request(site, odd)[0] == 404
+    assert wsgi_request(site, "/es/per\xc3\xba/")[0] == 404
