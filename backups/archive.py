@@ -9,7 +9,8 @@ Layout of the archive (a gzipped tar):
   included. Content types and permissions are referred to by natural keys, so the data does not depend on
   the ids a particular database gave them: an archive of the embedded SQLite restores into PostgreSQL.
   Left out, on purpose: sessions (everyone signs in again), django-axes' sign-in records (a restore must
-  not lock anyone out) and the tables Django rebuilds itself (content types, permissions).
+  not lock anyone out), the tables Django rebuilds itself (content types, permissions) and the site search's
+  index, which the restore builds again from what it restored.
 - ``media/<name>`` — every file of the media store, read and written through the storage API (so S3 works).
 
 Reading checks every member against the manifest before anything is written: a damaged or tampered archive
@@ -40,6 +41,7 @@ EXCLUDED_MODELS = (
     "axes.AccessAttemptExpiration",
     "axes.AccessFailureLog",
     "axes.AccessLog",
+    "search.Entry",
 )
 
 

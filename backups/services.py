@@ -34,7 +34,7 @@ from backups.archive import (
     open_archive,
     verify,
 )
-from groups import search_index
+from search import index as search_index
 
 # The apps whose records make an installation "not empty" (plus user accounts and stored files).
 CONTENT_APPS = ("groups", "documents", "contacts", "reversion")
@@ -219,8 +219,8 @@ def restore(path, replace=False, progress=lambda message: None):
         raise
     progress("database: migrating to this version's schema")
     call_command("migrate", interactive=False, verbosity=0)
-    # The archive holds no search vectors (derived data): computed again from what it restored.
-    search_index.update_search_index(lambda message: progress(f"search index: {message}"))
+    # The archive holds no search index (derived data): built again from what it restored.
+    search_index.rebuild(lambda message: progress(f"search index: {message}"))
     return Summary(manifest.records, files, total_bytes, time.monotonic() - started)
 
 

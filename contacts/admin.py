@@ -2,8 +2,12 @@ from django.contrib import admin
 
 from contacts.models import Contact
 from groups.forms import BackOfficeMediaMixin, PreloadedAutocompleteInlineMixin
-from groups.history import HistoryAdmin
+from groups.history import HistoryAdmin, register_history
 from groups.permissions import GroupScopedAdminMixin, ScopedChoicesMixin
+
+# In the history (groups/history.py) before the admin classes below are built; a group's version carries its
+# contacts (groups/admin.py).
+register_history(Contact)
 
 
 class ContactInline(ScopedChoicesMixin, PreloadedAutocompleteInlineMixin, admin.StackedInline):

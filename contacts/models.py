@@ -39,9 +39,6 @@ class ContactQuerySet(models.QuerySet):
     def public(self):
         return self.filter(is_public=True)
 
-    def for_group(self, group):
-        return self.filter(group=group)
-
     def with_card_details(self, *also):
         """The columns a contact card shows (name, role, organization, addresses, phone), and ``also``."""
         card = ["group", "person", "role", "emails", "phone", "organization__acronym"]

@@ -11,11 +11,21 @@ from modeltranslation.admin import TabbedTranslationAdmin
 from documents import services, uploads
 from documents.models import Document, DocumentFile, DocumentType
 from groups.forms import BackOfficeMediaMixin
-from groups.history import DOCUMENT_FILES_NOTE, HistoryAdmin
+from groups.history import HistoryAdmin, register_history
 from groups.permissions import GroupScopedAdminMixin, ScopedChoicesMixin
 from icwg_portal.media_store import MediaStoreAdminMixin
 
 ACCEPTED_EXTENSIONS = ".pdf,.docx,.odt,.xlsx,.ods,.png,.jpg,.jpeg,.webp"
+
+# This app's records in the history (groups/history.py), registered before the admin classes below are built:
+# a document's version carries its files, and the links of the activities that link it.
+register_history(DocumentType)
+register_history(DocumentFile)
+register_history(Document, follow=("files",), links=("activities",))
+DOCUMENT_FILES_NOTE = _(
+    "The history keeps a document's files too: reverting or recovering a document brings back its files as "
+    "they were in that version."
+)
 
 
 @admin.register(DocumentType)
@@ -113,7 +123,6 @@ class DocumentAdmin(
 ):
     # A coordinator sees and files documents only under the groups they coordinate (groups/permissions.py).
     group_path = "groups"
-    # Files are not versioned (groups/history.py): their stored bytes go when their record goes.
     history_note = DOCUMENT_FILES_NOTE
     list_display = (
         "cover_thumbnail",

@@ -1,13 +1,12 @@
 import secrets
 
-from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from groups import search as site_search
-from groups.models import PublicationStatus, TimestampedModel
+from groups.models import PublicationStatus, TimestampedModel, WorkingGroup
+from groups.roles import edits_every_group
 from icwg_portal.choices import display_of
 from icwg_portal.routes import SlugRoute
 
@@ -42,7 +41,7 @@ class DocumentLanguage(models.TextChoices):
     QUECHUA = "qu", _("Quechua")
 
 
-class DocumentQuerySet(site_search.SearchableQuerySet):
+class DocumentQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=PublicationStatus.PUBLISHED)
 
@@ -50,11 +49,9 @@ class DocumentQuerySet(site_search.SearchableQuerySet):
         """Published documents, and the drafts ``user`` may edit (previewed before publishing)."""
         if not user.is_staff:
             return self.published()
-        from groups.permissions import editable_groups, edits_every_group
-
         if edits_every_group(user):
             return self.all()
-        editable = self.filter(groups__in=editable_groups(user)).values("pk")
+        editable = self.filter(groups__in=WorkingGroup.objects.editable_by(user)).values("pk")
         return self.filter(Q(status=PublicationStatus.PUBLISHED) | Q(pk__in=editable))
 
     def for_group(self, group):
@@ -134,10 +131,6 @@ class Document(TimestampedModel):
         default=PublicationStatus.DRAFT,
         help_text=_("Only published documents are shown to visitors."),
     )
-    # What the site search matches and ranks, in each language: computed by the database (groups/search.py).
-    # Its files' text has vectors of its own (DocumentFile).
-    search_es = SearchVectorField(null=True, editable=False, serialize=False)
-    search_en = SearchVectorField(null=True, editable=False, serialize=False)
 
     objects = DocumentQuerySet.as_manager()
 
@@ -265,9 +258,6 @@ class DocumentFile(TimestampedModel):
     cover_width = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     cover_height = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     download_count = models.PositiveIntegerField(_("downloads"), default=0, editable=False)
-    # The site search's vectors of the text, in each language: computed by the database (groups/search.py).
-    search_es = SearchVectorField(null=True, editable=False, serialize=False)
-    search_en = SearchVectorField(null=True, editable=False, serialize=False)
 
     objects = DocumentFileQuerySet.as_manager()
 

@@ -20,16 +20,28 @@ from modeltranslation.admin import (
 from contacts.admin import ContactInline
 from documents.models import Document
 from groups.forms import BackOfficeMediaMixin, NormalisedImageForm, PreloadedAutocompleteInlineMixin
-from groups.history import HistoryAdmin
+from groups.history import HistoryAdmin, register_history
 from groups.models import Activity, Country, Membership, Objective, Organization, Pillar, WorkingGroup
 from groups.permissions import (
     GroupScopedAdminMixin,
     ScopedChoicesMixin,
     choosable,
-    edits_every_group,
     scope_to_editable_groups,
 )
+from groups.roles import edits_every_group
 from icwg_portal.media_store import MediaStoreAdminMixin
+
+# This app's records in the history (groups/history.py), registered before the admin classes below are built.
+for model in (Country, Pillar, Organization, Objective, Activity, Membership):
+    register_history(model)
+register_history(
+    WorkingGroup,
+    # A group's version carries its page's inlines (its contacts among them), so a revert brings them back.
+    follow=("objectives", "activities", "memberships", "contacts"),
+    # Kept among the version's links (groups/version_format.py): a revert leaves who coordinates as it is.
+    exclude=("coordinators",),
+    links=("documents", "coordinators"),
+)
 
 
 class WorkingGroupInline(ScopedChoicesMixin, admin.TabularInline):

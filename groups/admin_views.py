@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from groups.permissions import edits_every_group
+from groups.roles import edits_every_group
 from groups.translation_status import LANGUAGES, translation_status
 
 

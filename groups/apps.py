@@ -10,14 +10,10 @@ class GroupsConfig(AppConfig):
     def ready(self):
         from groups.models import Country, WorkingGroup
         from groups.roles import ensure_roles_after_migrate
-        from groups.search_index import connect_signals as keep_search_index_current
         from icwg_portal import media
 
         # Every migrated database (a new one, the test database, one just flushed) has the back office roles.
         post_migrate.connect(ensure_roles_after_migrate, sender=self, dispatch_uid="groups.ensure_roles")
-
-        # Every save that changes what a search finds updates the stored vectors, in its own transaction.
-        keep_search_index_current()
 
         # Country pages are public whatever their groups' state; a draft group's image only for its editors.
         media.register("countries/", "image", Country.objects.all, lambda user: Country.objects.all())

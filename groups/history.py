@@ -33,8 +33,9 @@ Who may do what (HistoryAdmin):
 - "Recover deleted …": only staff who edit every group (superusers and the secretariat). A coordinator would
   otherwise see other groups' deleted records listed.
 
-The models are registered here, when the admin modules import this one, because VersionAdmin registers any
-unregistered model (and its inlines' models, DocumentFile among them) as soon as an admin class is built.
+Each app registers its own models (``register_history``) in its admin module, before its admin classes:
+VersionAdmin registers any unregistered model (and its inlines' models, DocumentFile among them) as soon as an
+admin class is built, and an app's ``ready()`` comes after the admin has built them all.
 """
 
 from contextlib import contextmanager
@@ -45,17 +46,14 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import IntegrityError, connections, transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from reversion import add_to_revision, create_revision, register, set_comment, set_user
 from reversion.admin import VersionAdmin
 from reversion.errors import RevertError
 from reversion.models import Version
 
-from contacts.models import Contact
-from documents.models import Document, DocumentFile, DocumentType
 from groups import version_format
-from groups.models import Activity, Country, Membership, Objective, Organization, Pillar, WorkingGroup
-from groups.permissions import editable_groups, edits_every_group
+from groups.models import WorkingGroup
+from groups.roles import edits_every_group
 from icwg_portal.edit_conflicts import EditConflictAdminMixin
 from icwg_portal.media_store import discard_on_commit, files_held
 
@@ -64,31 +62,17 @@ from icwg_portal.media_store import discard_on_commit, files_held
 # Versions of groups and documents also hold their links from the other side (groups/version_format.py).
 serializers.register_serializer(version_format.FORMAT, "groups.version_format")
 
-for model in (
-    Country,
-    Pillar,
-    Organization,
-    DocumentType,
-    Objective,
-    Activity,
-    Membership,
-    Contact,
-):
-    register(model)
-register(DocumentFile)
-register(Document, follow=("files",), format=version_format.FORMAT)
-register(
-    WorkingGroup,
-    follow=("objectives", "activities", "memberships", "contacts"),
-    # Kept among the version's links (groups/version_format.py): a revert leaves who coordinates as it is.
-    exclude=("coordinators",),
-    format=version_format.FORMAT,
-)
 
-DOCUMENT_FILES_NOTE = gettext_lazy(
-    "The history keeps a document's files too: reverting or recovering a document brings back its files as "
-    "they were in that version."
-)
+def register_history(model, *, follow=(), exclude=(), links=()):
+    """Keep a version of ``model``'s records at every save through the admin. Called by each app for its own
+    models, in its admin module before its admin classes (see the module's docstring).
+
+    ``follow``: the related records a version carries and brings back with the record (a group's inlines, a
+    document's files). ``exclude``: fields a revert leaves as they are. ``links``: relations whose links a
+    version holds although another record's page edits them (groups/version_format.py).
+    """
+    version_format.hold_links(model, links)
+    register(model, follow=follow, exclude=exclude, format=version_format.FORMAT if links else "json")
 
 
 # --- Whose records a revert touches ----------------------------------------------------------------------
@@ -121,7 +105,7 @@ def versions_within_reach(user, versions):
     """Whether ``user`` may write back every record of ``versions``."""
     if edits_every_group(user):
         return True
-    editable = set(editable_groups(user).values_list("pk", flat=True))
+    editable = set(WorkingGroup.objects.editable_by(user).values_list("pk", flat=True))
     for version in versions:
         if version_format.stored_links(version) and not _exists(version):
             # It would come back with its links, other groups' records among them: recovering is the

@@ -1,13 +1,12 @@
 from django.conf import settings
-from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Window
 from django.utils.translation import gettext_lazy as _
 
-from groups import search as site_search
 from groups.images import validate_image_upload
+from groups.roles import edits_every_group
 from icwg_portal.choices import display_of
 from icwg_portal.routes import SlugRoute
 
@@ -71,7 +70,7 @@ class PublicationStatus(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
-class CountryQuerySet(site_search.SearchableQuerySet):
+class CountryQuerySet(models.QuerySet):
     def with_published_groups(self):
         """Countries visitors can reach: those with at least one published working group."""
         return self.filter(Exists(WorkingGroup.objects.published().filter(country=OuterRef("pk"))))
@@ -130,9 +129,6 @@ class Country(TimestampedModel):
         blank=True,
         validators=[MinValueValidator(2000), MaxValueValidator(2100)],
     )
-    # What the site search matches and ranks, in each language: computed by the database (groups/search.py).
-    search_es = SearchVectorField(null=True, editable=False, serialize=False)
-    search_en = SearchVectorField(null=True, editable=False, serialize=False)
 
     objects = CountryQuerySet.as_manager()
 
@@ -207,7 +203,7 @@ class Organization(TimestampedModel):
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
 
 
-class WorkingGroupQuerySet(site_search.SearchableQuerySet):
+class WorkingGroupQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=PublicationStatus.PUBLISHED)
 
@@ -216,11 +212,21 @@ class WorkingGroupQuerySet(site_search.SearchableQuerySet):
         preview before publishing) — a coordinator previews their own group's draft, not another's."""
         if not user.is_staff:
             return self.published()
-        from groups.permissions import editable_groups
+        editable = WorkingGroup.objects.editable_by(user).values("pk")
+        return self.filter(Q(status=PublicationStatus.PUBLISHED) | Q(pk__in=editable))
 
-        return self.filter(
-            Q(status=PublicationStatus.PUBLISHED) | Q(pk__in=editable_groups(user).values("pk"))
-        )
+    def editable_by(self, user):
+        """The groups ``user`` may edit in the back office: all of them (``edits_every_group``), those they
+        coordinate, or none (groups/permissions.py holds the admin to these).
+
+        A queryset, so it also serves as a subquery:
+        ``Contact.objects.filter(group__in=WorkingGroup.objects.editable_by(user))``.
+        """
+        if edits_every_group(user):
+            return self.all()
+        if not user.is_active:
+            return self.none()
+        return self.filter(coordinators=user.pk)
 
     def in_country(self, country):
         return self.filter(country=country)
@@ -249,12 +255,11 @@ class WorkingGroupQuerySet(site_search.SearchableQuerySet):
         )
 
     def with_page_content(self):
-        """What a group's page shows of the group, its objectives, members and contacts, in a fixed number of
-        queries however large the group. Its documents and activities, which grow without end, are the
-        latest few (``WorkingGroup.latest_documents()``, ``latest_activities()``). Only the columns the page
-        shows: not the search vectors, map point or staff's ordering, nor the country's other columns."""
-        from contacts.models import Contact
-
+        """What a group's page shows of the group, its objectives and members, in a fixed number of queries
+        however large the group. Its activities, which grow without end, are the latest few
+        (``latest_activities()``); what other apps add to the page (documents, contacts) the page's view
+        reads itself. Only the columns the page shows: not the search vectors, map point or staff's
+        ordering, nor the country's other columns."""
         shown = (
             "name acronym slug location kind year_founded founded_by status "
             "overview vision composition activities_summary image image_alt updated_at"
@@ -268,11 +273,6 @@ class WorkingGroupQuerySet(site_search.SearchableQuerySet):
                     "memberships",
                     queryset=Membership.objects.public().with_organizations(),
                     to_attr="public_memberships",
-                ),
-                Prefetch(
-                    "contacts",
-                    queryset=Contact.objects.public().with_card_details(),
-                    to_attr="public_contacts",
                 ),
             )
         )
@@ -356,9 +356,6 @@ class WorkingGroup(TimestampedModel):
             "page, objectives, activities, memberships, contacts and documents, and no other group's."
         ),
     )
-    # What the site search matches and ranks, in each language: computed by the database (groups/search.py).
-    search_es = SearchVectorField(null=True, editable=False, serialize=False)
-    search_en = SearchVectorField(null=True, editable=False, serialize=False)
 
     objects = WorkingGroupQuerySet.as_manager()
 
@@ -401,10 +398,6 @@ class WorkingGroup(TimestampedModel):
     @property
     def is_published(self):
         return self.status == PublicationStatus.PUBLISHED
-
-    def latest_documents(self, size=LATEST_ON_GROUP_PAGE):
-        """The group's most recently published documents, ready to list, and how many it has in all."""
-        return Latest(self.documents.published().with_list_details().latest_first(), size)
 
     def latest_activities(self, size=LATEST_ON_GROUP_PAGE):
         """The group's latest activities, and how many it has in all."""

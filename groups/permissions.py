@@ -1,10 +1,11 @@
 """Which working groups a staff member may edit, what they may choose in a form, and the admin mixins that
 hold every admin page to both.
 
-Superusers and the secretariat (permission ``groups.edit_all_groups``, see groups/roles.py) edit every
-group. A group coordinator edits only the groups they coordinate (``WorkingGroup.coordinators``) and what
-belongs to them. The model permissions (add/change/delete/view) still say *what kind* of record someone may
-edit; this module says *which* records, and which records a form may offer them (``choosable``).
+Superusers and the secretariat (permission ``groups.edit_all_groups``, ``edits_every_group`` in
+groups/roles.py) edit every group. A group coordinator edits only the groups they coordinate
+(``WorkingGroup.coordinators``, read by ``WorkingGroup.objects.editable_by(user)``) and what belongs to
+them. The model permissions (add/change/delete/view) still say *what kind* of record someone may edit; this
+module says *which* records, and which records a form may offer them (``choosable``).
 """
 
 from django import forms
@@ -17,23 +18,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from groups.models import WorkingGroup
-
-
-def edits_every_group(user):
-    # has_perm is True for active superusers and False for anonymous or inactive users.
-    return user.has_perm("groups.edit_all_groups")
-
-
-def editable_groups(user):
-    """The working groups ``user`` may edit: all of them, those they coordinate, or none.
-
-    A queryset, so it also serves as a subquery: ``Contact.objects.filter(group__in=editable_groups(user))``.
-    """
-    if edits_every_group(user):
-        return WorkingGroup.objects.all()
-    if not user.is_active:
-        return WorkingGroup.objects.none()
-    return WorkingGroup.objects.filter(coordinators=user.pk)
+from groups.roles import edits_every_group
 
 
 def scope_to_editable_groups(queryset, user, group_path):
@@ -44,7 +29,7 @@ def scope_to_editable_groups(queryset, user, group_path):
     """
     if edits_every_group(user):
         return queryset
-    groups = editable_groups(user)
+    groups = WorkingGroup.objects.editable_by(user)
     if group_path is None:
         return queryset.filter(pk__in=groups)
     if lookup_spawns_duplicates(queryset.model._meta, group_path):
@@ -74,7 +59,7 @@ def _everything(model, user):
 
 
 CHOOSABLE = {
-    "groups.workinggroup": lambda model, user: editable_groups(user),
+    "groups.workinggroup": lambda model, user: model._default_manager.editable_by(user),
     "documents.document": lambda model, user: model._default_manager.visible_to(user),
     "groups.country": _everything,
     "groups.pillar": _everything,
@@ -359,7 +344,8 @@ class GroupScopedAdminMixin(ScopedChoicesMixin):
     def _editable_group_ids(self, request):
         cache = self._request_cache(request)
         if "editable" not in cache:
-            cache["editable"] = set(editable_groups(request.user).values_list("pk", flat=True))
+            editable = WorkingGroup.objects.editable_by(request.user)
+            cache["editable"] = set(editable.values_list("pk", flat=True))
         return cache["editable"]
 
     def _group_ids_of(self, request, obj):
@@ -388,4 +374,4 @@ class GroupScopedAdminMixin(ScopedChoicesMixin):
     def _groups_out_of_reach(self, request, obj):
         if obj is None or obj.pk is None or edits_every_group(request.user):
             return []
-        return links_out_of_reach(obj, self.group_path, editable_groups(request.user))
+        return links_out_of_reach(obj, self.group_path, WorkingGroup.objects.editable_by(request.user))

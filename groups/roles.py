@@ -44,6 +44,12 @@ COORDINATOR_ACTIONS = {
 COORDINATOR_DERIVED_APPS = ("documents",)
 
 
+def edits_every_group(user):
+    """Whether ``user`` edits every working group (superusers and the secretariat), not only those they
+    coordinate. has_perm is True for active superusers and False for anonymous or inactive users."""
+    return user.has_perm("groups.edit_all_groups")
+
+
 @dataclass
 class Role:
     name: str

@@ -20,11 +20,15 @@ from django.core.serializers.json import Serializer as JSONSerializer
 
 FORMAT = "json_with_links"
 
-# {model label: the relations whose links a version of its records holds, by the name of their accessor}.
-LINKS = {
-    "groups.workinggroup": ("documents", "coordinators"),
-    "documents.document": ("activities",),
-}
+# {model label: the relations whose links a version of its records holds, by the name of their accessor}:
+# each app says so of its own models when it registers them with the history (groups/history.py).
+LINKS = {}
+
+
+def hold_links(model, names):
+    """Have the versions of ``model``'s records hold their links through the relations ``names``."""
+    if names:
+        LINKS[model._meta.label_lower] = tuple(names)
 
 
 def _relation(model, name):

@@ -1,18 +1,12 @@
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
-from django.utils.translation import get_language
-from django.views.decorators.http import require_GET
 
+from contacts.models import Contact
 from documents.models import Document
 from groups.charts import composition_chart, country_map
-from groups.forms import SearchForm
-from groups.models import Country, Pillar, WorkingGroup
-from groups.search import MAX_QUERY_LENGTH, ResultPage
+from groups.models import Country, Latest, Pillar, WorkingGroup
 
-# Results shown per kind on the search page, and per page when the visitor asks for all of one kind.
-SEARCH_PREVIEW_SIZE = 5
-SEARCH_PAGE_SIZE = 20
 # Lists that grow with the content: a country's groups on the home page (the rest a link away, on the
 # country's page), a country's groups on its page, a group's activities on the page of all of them.
 HOME_GROUPS_PER_COUNTRY = 5
@@ -55,13 +49,21 @@ def country_detail(request, slug):
 
 
 def group_detail(request, country_slug, slug):
-    group = get_object_or_404(
-        visible_groups(request).with_page_content(), country__slug=country_slug, slug=slug
+    """A group's page: the group (``with_page_content``) with what the other apps hold of it, its public
+    contacts (prefetched with it, as ``public_contacts``) and its latest published documents."""
+    contacts = Prefetch(
+        "contacts", queryset=Contact.objects.public().with_card_details(), to_attr="public_contacts"
     )
+    group = get_object_or_404(
+        visible_groups(request).with_page_content().prefetch_related(contacts),
+        country__slug=country_slug,
+        slug=slug,
+    )
+    documents = Document.objects.published().for_group(group).with_list_details().latest_first()
     pillar_sections, observers = group.members_by_pillar(Pillar.objects.only("name"))
     context = {
         "group": group,
-        "documents": group.latest_documents(),
+        "documents": Latest(documents),
         "activities": group.latest_activities(),
         "pillar_sections": pillar_sections,
         "observers": observers,
@@ -80,39 +82,6 @@ def group_activities(request, country_slug, slug):
     page = Paginator(activities, ACTIVITY_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"group": group, "page": page, "activities": page.object_list}
     return render(request, "groups/activity_list.html", context)
-
-
-@require_GET
-def search(request):
-    """Published groups, documents and countries matching the visitor's words, in their language.
-
-    Drafts never appear, for staff either: this is what visitors find. Two queries per kind of result, however
-    many match (groups/search.py, ``ResultPage``).
-    """
-    form = SearchForm(request.GET)
-    query, kind, language = form.query, form.chosen_kind, get_language()
-    searches = {
-        "groups": WorkingGroup.objects.published().with_country(),
-        "documents": Document.objects.published().select_related("document_type"),
-        "countries": Country.objects.with_published_groups(),
-    }
-    # The first few of each kind, or one kind page by page ("see all 23 documents found").
-    number, size = (form.page_number, SEARCH_PAGE_SIZE) if kind else (1, SEARCH_PREVIEW_SIZE)
-    sections = [
-        {"kind": name, "page": ResultPage(found, query, language, number, size)}
-        for name, found in searches.items()
-        if query and kind in ("", name)
-    ]
-    context = {
-        "search_query": query,
-        "kind": kind,
-        "shortened": form.shortened,
-        "max_length": MAX_QUERY_LENGTH,
-        "sections": sections,
-        "total": sum(section["page"].total for section in sections),
-        "preview_size": SEARCH_PREVIEW_SIZE,
-    }
-    return render(request, "groups/search.html", context)
 
 
 def group_structured_data(request, group):

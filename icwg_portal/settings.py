@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "groups",
     "documents",
     "contacts",
+    "search",  # the site search: knows the content apps above, none of which knows it
     "backups",
     "sample_data",  # manage.py generate_sample_data: a fictitious dataset of any size (make demo, benchmarks)
 ]

@@ -13,6 +13,7 @@ from groups.admin_views import translation_status_view
 from groups.sitemaps import CountrySitemap, StaticPageSitemap, WorkingGroupSitemap
 from icwg_portal import views
 from icwg_portal.media import serve_media
+from search import views as search_views
 
 sitemaps = {
     "pages": StaticPageSitemap,
@@ -60,7 +61,7 @@ urlpatterns += i18n_patterns(
     path(_("countries/"), include("groups.urls")),
     path(_("documents/"), include("documents.urls")),
     path(_("contacts/"), include("contacts.urls")),
-    path(_("search/"), group_views.search, name="search"),
+    path(_("search/"), search_views.search, name="search"),
     prefix_default_language=True,
 )
 

@@ -49,11 +49,11 @@ from groups.models import (
     PublicationStatus,
     WorkingGroup,
 )
-from groups.search_index import update_search_index
 from icwg_portal import page_cache
 from icwg_portal.media_store import atomic_with_files, delete_stored_files, referenced_names, store_file
 from sample_data import content, images
 from sample_data.pdf import wrapped, written_pdf
+from search.index import rebuild as rebuild_search_index
 
 SAMPLE_PREFIX = "sample-"
 SAMPLE_WEBSITE = ".example.org/"  # the end of every generated organization's website
@@ -117,9 +117,9 @@ def after_bulk_load(progress=lambda message: None):
 
     bulk_create() calls no save() and sends no post_save signal (and a replaced dataset went with plain
     DELETEs, sending no post_delete), so nothing that keeps derived data current on save and delete has seen
-    the change: the stored search vectors are computed for everything, and every stored page made obsolete.
+    the change: the search index is rebuilt for everything, and every stored page made obsolete.
     """
-    update_search_index(progress)
+    rebuild_search_index(progress)
     page_cache.content_changed()
 
 

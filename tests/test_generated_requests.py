@@ -35,8 +35,8 @@ from hypothesis import strategies as st
 
 from documents.forms import LibraryFilterForm
 from documents.models import Document
-from groups.forms import SearchForm
 from groups.models import Country, WorkingGroup
+from search.forms import SearchForm
 from tests import factories, strategies
 from tests.admin_pages import form_fields
 

@@ -11,7 +11,6 @@ today, so it is skipped on a database without records (a new installation), wher
 import django.contrib.postgres.search
 from django.db import migrations
 
-from groups import search
 
 TABLES = {
     "Document": ("documents_document", "document"),
@@ -41,13 +40,8 @@ def drop_indexes(apps, schema_editor):
 
 
 def fill_vectors(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for model_name in TABLES:
-        model = apps.get_model("documents", model_name)
-        records = model._base_manager.using(schema_editor.connection.alias)
-        if records.exists():
-            records.update(**search.stored_vectors(model))
+    """Once filled from what groups/search.py searched; these columns are dropped again (documents/0009) for the
+    search app's own index (search/0001), so there is nothing left to fill."""
 
 
 def vector():

@@ -10,7 +10,6 @@ today, so it is skipped on a database without records (a new installation), wher
 import django.contrib.postgres.search
 from django.db import migrations
 
-from groups import search
 
 TABLES = {"groups.Country": "groups_country", "groups.WorkingGroup": "groups_workinggroup"}
 LANGUAGES = ("es", "en")
@@ -37,13 +36,8 @@ def drop_indexes(apps, schema_editor):
 
 
 def fill_vectors(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for label in TABLES:
-        model = apps.get_model(label)
-        records = model._base_manager.using(schema_editor.connection.alias)
-        if records.exists():
-            records.update(**search.stored_vectors(model))
+    """Once filled from what groups/search.py searched; these columns are dropped again (groups/0008) for the
+    search app's own index (search/0001), so there is nothing left to fill."""
 
 
 def vector():

@@ -9,8 +9,7 @@ from django.template.defaultfilters import linebreaks_filter
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
-
-from groups import search
+from modeltranslation.utils import build_localized_fieldname, resolution_order
 
 register = template.Library()
 
@@ -19,16 +18,16 @@ JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0
 
 
 def text_and_language(obj, field):
-    """The text a visitor sees for ``field`` and the language it is actually written in."""
+    """The text a visitor sees for ``field`` — modeltranslation's, with its fallback — and the language it is
+    actually written in: the first of modeltranslation's languages for the field that holds that text."""
+    text = getattr(obj, field) or ""
     current = get_language()
-    own = getattr(obj, f"{field}_{current}", None)
-    if own:
-        return own, current
-    for language in settings.MODELTRANSLATION_FALLBACK_LANGUAGES.get(current, ()):
-        text = getattr(obj, f"{field}_{language}", None)
-        if text:
-            return text, language
-    return "", current
+    if text:
+        fallbacks = getattr(type(obj), field).fallback_languages
+        for language in resolution_order(current, fallbacks):
+            if getattr(obj, build_localized_fieldname(field, language), None) == text:
+                return text, language
+    return text, current
 
 
 @register.simple_tag
@@ -58,9 +57,3 @@ def jsonld(data):
     """Structured data for search engines, as a non-executable data block (allowed under a strict CSP)."""
     payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES)
     return mark_safe(f'<script type="application/ld+json">{payload}</script>')  # noqa: S308 - escaped above
-
-
-@register.simple_tag
-def highlighted(hit, query, words=search.EXCERPT_WORDS):
-    """A search result's title or excerpt, its matches in <mark>, marked with its language on a fallback."""
-    return search.highlighted(hit, query, words)

@@ -10,6 +10,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 360, "height": 740}
 CUSCO_ES = "Grupo de Trabajo de los Principios Voluntarios de Cusco"
+GUAMAN_POMA = "Centro de Educación y Comunicación Guaman Poma de Ayala"
 FORMALIZATION_EN = "The Formalization Process of Small-Scale and Artisanal Mining in Peru"
 FORMALIZATION_SLUG = "formalizacion-pequena-mineria-y-mineria-artesanal"
 
@@ -19,7 +20,7 @@ def peru_content():
     call_command("load_peru_content", stdout=StringIO())
 
 
-def test_spanish_visitor_on_a_phone_searches_from_the_header_and_opens_a_result(
+def test_spanish_visitor_on_a_phone_types_guaman_poma_in_the_header_and_reaches_the_cusco_group(
     new_page, live_server, peru_content, artifacts
 ):
     page = new_page(locale="es-PE", accept_language="es-PE,es;q=0.9", viewport=PHONE)
@@ -32,20 +33,25 @@ def test_spanish_visitor_on_a_phone_searches_from_the_header_and_opens_a_result(
     button = page.get_by_role("button", name="Buscar")
     assert box.bounding_box()["width"] >= 150 and button.bounding_box()["height"] >= 44
 
-    box.fill("rondas campesinas")
+    box.fill("guaman poma")
     box.press("Enter")
-    expect(page).to_have_url(f"{live_server.url}/es/buscar/?q=rondas+campesinas")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Resultados para «rondas campesinas»")
-    expect(box).to_have_value("rondas campesinas")
-    result = page.locator(".search-result")
+    expect(page).to_have_url(f"{live_server.url}/es/buscar/?q=guaman+poma")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Resultados para «guaman poma»")
+    expect(box).to_have_value("guaman poma")
+    organizations = page.locator("section", has=page.get_by_role("heading", name="Organizaciones (1)"))
+    result = organizations.locator(".search-result")
     expect(result).to_have_count(1)
-    expect(result.locator("mark")).to_have_text(["rondas", "campesinas"])
+    expect(result.locator("h3 mark")).to_have_text(["Guaman", "Poma"])
+    expect(result.get_by_role("link", name=CUSCO_ES)).to_be_visible()  # the group it takes part in
+    expect(page.get_by_role("heading", name="Contactos (1)")).to_be_visible()  # Lucio Quiñones, its contact
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.screenshot(path=str(artifacts / "search-es-phone.png"), full_page=True)
 
-    result.get_by_role("link", name=CUSCO_ES).click()
-    expect(page).to_have_url(f"{live_server.url}/es/paises/peru/cusco/")
-    expect(page.locator("main")).to_contain_text("rondas campesinas")
+    result.get_by_role("link", name=GUAMAN_POMA).click()
+    expect(page).to_have_url(f"{live_server.url}/es/paises/peru/cusco/#composition")
+    expect(page.get_by_role("heading", level=1)).to_have_text(CUSCO_ES)
+    expect(page.locator("#composition")).to_be_in_viewport()
+    expect(page.locator("main")).to_contain_text(GUAMAN_POMA)
     assert page.blocked_requests == []
 
 

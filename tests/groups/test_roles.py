@@ -17,7 +17,7 @@ from contacts.models import Contact
 from documents.models import Document
 from groups import roles
 from groups.models import Activity, Membership, Objective, WorkingGroup
-from groups.permissions import GroupScopedAdminMixin, editable_groups
+from groups.permissions import GroupScopedAdminMixin
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -219,18 +219,22 @@ def test_setup_roles_is_idempotent_and_puts_back_what_was_changed_by_hand():
     assert Group.objects.filter(name__in=before).count() == 2
 
 
-def test_editable_groups():
+def test_the_groups_a_user_may_edit():
     cusco, lima = factories.make_group(), factories.make_group()
-    assert set(editable_groups(factories.make_superuser())) == {cusco, lima}
-    assert set(editable_groups(factories.make_secretariat_user())) == {cusco, lima}
-    assert set(editable_groups(factories.make_coordinator(groups=[cusco]))) == {cusco}
-    assert set(editable_groups(factories.make_coordinator())) == set()
-    assert set(editable_groups(factories.make_coordinator(groups=[cusco], is_active=False))) == set()
+    editable_by = WorkingGroup.objects.editable_by
+    assert set(editable_by(factories.make_superuser())) == {cusco, lima}
+    assert set(editable_by(factories.make_secretariat_user())) == {cusco, lima}
+    assert set(editable_by(factories.make_coordinator(groups=[cusco]))) == {cusco}
+    assert set(editable_by(factories.make_coordinator())) == set()
+    assert set(editable_by(factories.make_coordinator(groups=[cusco], is_active=False))) == set()
+    # A queryset method: it narrows what it is called on.
+    coordinator = factories.make_coordinator(groups=[cusco, lima])
+    assert list(WorkingGroup.objects.filter(pk=lima.pk).editable_by(coordinator)) == [lima]
     # As a subquery: one query, however many groups.
     contact = factories.make_contact(group=cusco)
     factories.make_contact(group=lima)
     coordinator = factories.make_coordinator(groups=[cusco])
-    assert list(Contact.objects.filter(group__in=editable_groups(coordinator))) == [contact]
+    assert list(Contact.objects.filter(group__in=editable_by(coordinator))) == [contact]
 
 
 # --- The secretariat ---------------------------------------------------------------------------------------
