@@ -76,6 +76,22 @@ def peru_content(db):
 
 
 @pytest.fixture
+def cusco(peru_content):
+    """The Cusco group of the Peru content (a test module may define a ``cusco`` of its own)."""
+    from groups.models import WorkingGroup
+
+    return WorkingGroup.objects.get(slug="cusco")
+
+
+@pytest.fixture
+def lima(peru_content):
+    """The Lima group of the Peru content."""
+    from groups.models import WorkingGroup
+
+    return WorkingGroup.objects.get(slug="lima")
+
+
+@pytest.fixture
 def superuser_client(db):
     from django.test import Client
 

@@ -13,11 +13,6 @@ from tests.admin_pages import form_fields
 CUSCO = {"es": "/es/paises/peru/cusco/", "en": "/en/countries/peru/cusco/"}
 
 
-@pytest.fixture
-def cusco(peru_content):
-    return WorkingGroup.objects.get(slug="cusco")
-
-
 def test_an_anonymous_visitor_gets_the_stored_page_the_second_time(client, cusco):
     first = client.get(CUSCO["es"])
     second = client.get(CUSCO["es"])

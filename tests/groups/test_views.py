@@ -18,11 +18,6 @@ def peru(peru_content):
 
 
 @pytest.fixture
-def cusco(peru):
-    return WorkingGroup.objects.get(slug="cusco")
-
-
-@pytest.fixture
 def staff_client(db):
     from tests.factories import make_secretariat_user
 

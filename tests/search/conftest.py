@@ -1,23 +1,12 @@
 import pytest
 from django.test import Client
 
-from groups.models import WorkingGroup
 from tests import factories
 
 
 @pytest.fixture
 def peru(peru_content):
     return peru_content
-
-
-@pytest.fixture
-def cusco(peru):
-    return WorkingGroup.objects.get(slug="cusco")
-
-
-@pytest.fixture
-def lima(peru):
-    return WorkingGroup.objects.get(slug="lima")
 
 
 @pytest.fixture
