@@ -14,9 +14,11 @@ writes, as the tests do) and again after the commit, because a request that read
 commit could have rendered and stored the old content under it.
 
 Stored pages are answered before Django's request handling (``StoredPageApplication``, the WSGI application
-of icwg_portal/wsgi.py): no signals, no middleware, one cache round trip. The middleware stores them, sitting
-outside every middleware that adds headers, so a stored page carries all of them; it also answers stored
-pages where the WSGI application is not in front (the test client, conditional requests it leaves to Django).
+of icwg_portal/wsgi.py): no signals, no middleware, one cache round trip. With Redis, each worker also
+keeps copies of the pages it served lately (``LocalCopies``): that round trip then reads only the version.
+The middleware stores pages, sitting outside every middleware that adds headers, so a stored page carries
+all of them; it also answers stored pages where the WSGI application is not in front (the test client,
+conditional requests it leaves to Django).
 
 Cached answers have no ``Vary: Cookie`` (a CDN may keep them; it must bypass requests carrying the session
 cookie, as deploy/nginx does), an ETag and Last-Modified (conditional requests get a 304), a public
@@ -26,7 +28,9 @@ one-second micro-cache.
 
 import hashlib
 import logging
+import threading
 import time
+from collections import OrderedDict
 
 from django.apps import apps
 from django.conf import settings
@@ -145,20 +149,80 @@ def connect_content_signals():
                 m2m_changed.connect(_on_m2m_change, sender=model, dispatch_uid=f"page-cache-m2m-{model}")
 
 
+class LocalCopies:
+    """Each worker's own copies of the pages it served lately, at most ``max_bytes`` of them: a page found
+    here under the current version is answered without fetching it again from the shared cache (only the
+    version, a few bytes, is read from there), which is most of the cost of an answer from Redis. The least
+    recently served pages make room for new ones; a copy under an older version is never answered."""
+
+    def __init__(self, max_bytes):
+        self.max_bytes = max_bytes
+        self.pages = OrderedDict()
+        self.size = 0
+        self.lock = threading.Lock()  # gthread workers answer from several threads
+
+    def get(self, key):
+        with self.lock:
+            entry = self.pages.get(key)
+            if entry is not None:
+                self.pages.move_to_end(key)
+            return entry
+
+    def put(self, key, entry):
+        size = len(entry["content"])
+        if size > self.max_bytes:
+            return
+        with self.lock:
+            previous = self.pages.pop(key, None)
+            if previous is not None:
+                self.size -= len(previous["content"])
+            self.pages[key] = entry
+            self.size += size
+            while self.size > self.max_bytes:
+                _key, oldest = self.pages.popitem(last=False)
+                self.size -= len(oldest["content"])
+
+    def clear(self):
+        with self.lock:
+            self.pages.clear()
+            self.size = 0
+
+
+local_copies = LocalCopies(settings.PAGE_CACHE_LOCAL_BYTES)
+
+
 def stored_entry(key):
-    """The current content version, and the page stored under ``key`` if it was rendered under it: one round
-    trip when the version lives in the page cache (Redis), two otherwise."""
-    if versions_share_the_page_cache():
-        found = cache_call(page_cache().get_many, [VERSION_KEY, key])
-        version, entry = found.get(VERSION_KEY), found.get(key)
-        if version is None:
-            version = current_version()
-    else:
+    """The current content version, and the page stored under ``key`` if it was rendered under it.
+
+    When the version lives in the page cache (Redis), one round trip: the version alone if this worker holds
+    a copy of the page, else the version and the page together (two only when its copy is out of date).
+    Otherwise (each process's own memory), the version from its file and the page from memory."""
+    if not versions_share_the_page_cache():
         version = current_version()
         entry = cache_call(page_cache().get, key)
-    if entry is not None and entry["version"] != version:
-        entry = None
+        return version, (entry if entry is not None and entry["version"] == version else None)
+    copy = local_copies.get(key)
+    if copy is not None:
+        version = cache_call(page_cache().get, VERSION_KEY)
+        if version is not None and copy["version"] == version:
+            return version, copy
+        entry = cache_call(page_cache().get, key)
+    else:
+        found = cache_call(page_cache().get_many, [VERSION_KEY, key])
+        version, entry = found.get(VERSION_KEY), found.get(key)
+    if version is None:
+        version = current_version()
+    if entry is None or entry["version"] != version:
+        return version, None
+    local_copies.put(key, entry)
     return version, entry
+
+
+def store_entry(key, entry):
+    """Keep a rendered page for every worker (and a copy in this one)."""
+    cache_call(page_cache().set, key, entry, PAGE_TIMEOUT)
+    if versions_share_the_page_cache():
+        local_copies.put(key, entry)
 
 
 # --- The middleware -----------------------------------------------------------------------------------------
@@ -200,7 +264,7 @@ class AnonymousPageCacheMiddleware:
         if entry is None:
             return response
         try:
-            cache_call(page_cache().set, key, entry, PAGE_TIMEOUT)
+            store_entry(key, entry)
         except CacheUnavailable:
             pass
         return self.answer(request, entry, hit=False)

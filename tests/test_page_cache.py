@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from groups.models import WorkingGroup
+from icwg_portal.page_cache import LocalCopies
 from tests import factories
 from tests.admin_pages import form_fields
 
@@ -313,3 +314,26 @@ def test_before_django_an_odd_address_reaches_django_intact(site, cusco):
     for _ in range(2):
         assert wsgi_request(site, odd)[0] == 404
     assert wsgi_request(site, "/es/per\xc3\xba/")[0] == 404
+
+
+# --- Each worker's copies of the pages it served lately -----------------------------------------------
+
+
+def a_page(version, size):
+    return {"version": version, "content": b"x" * size, "headers": {}, "etag": '"e"', "last_modified": 0}
+
+
+def test_a_worker_keeps_copies_of_its_latest_pages_within_its_byte_budget():
+    copies = LocalCopies(max_bytes=3_000)
+    for name in ("home", "cusco", "lima"):
+        copies.put(name, a_page("1", 1_000))
+    copies.get("home")  # served again: the least recently served is now Cusco
+    copies.put("library", a_page("1", 1_000))
+    assert copies.get("cusco") is None
+    assert {name for name in ("home", "lima", "library") if copies.get(name)} == {"home", "lima", "library"}
+    assert copies.size == 3_000
+
+    copies.put("huge", a_page("1", 3_001))  # larger than the budget: never kept, nothing pushed out for it
+    assert copies.get("huge") is None and copies.size == 3_000
+    copies.put("home", a_page("2", 500))  # a page rendered again replaces its copy
+    assert copies.get("home")["version"] == "2" and copies.size == 2_500
