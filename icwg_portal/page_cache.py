@@ -153,7 +153,10 @@ class LocalCopies:
     """Each worker's own copies of the pages it served lately, at most ``max_bytes`` of them: a page found
     here under the current version is answered without fetching it again from the shared cache (only the
     version, a few bytes, is read from there), which is most of the cost of an answer from Redis. The least
-    recently served pages make room for new ones; a copy under an older version is never answered."""
+    recently served pages make room for new ones; a copy under an older version is never answered.
+
+    Not Django's local-memory cache: it bounds entries by count, not bytes (a worker must stay under its
+    memory budget whatever the pages weigh), and it pickles every value on each read, the cost saved here."""
 
     def __init__(self, max_bytes):
         self.max_bytes = max_bytes
@@ -181,11 +184,6 @@ class LocalCopies:
             while self.size > self.max_bytes:
                 _key, oldest = self.pages.popitem(last=False)
                 self.size -= len(oldest["content"])
-
-    def clear(self):
-        with self.lock:
-            self.pages.clear()
-            self.size = 0
 
 
 local_copies = LocalCopies(settings.PAGE_CACHE_LOCAL_BYTES)

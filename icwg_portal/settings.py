@@ -289,6 +289,7 @@ PAGE_CACHE_MAX_AGE = env_int("PAGE_CACHE_MAX_AGE", 0)
 PAGE_CACHE_MAX_BYTES = 2 * 1024 * 1024
 # Each worker keeps copies of the pages it served lately, up to this many bytes, checked against the content
 # version on every answer (icwg_portal/page_cache.py): an answer from Redis then reads only the version.
+# 0 keeps none.
 PAGE_CACHE_LOCAL_BYTES = env_int("PAGE_CACHE_LOCAL_BYTES", 16 * 1024 * 1024)
 
 # --- Email ----------------------------------------------------------------------------------------------
