@@ -26,6 +26,7 @@ Cache-Control (a browser revalidates, a CDN keeps a page one second), and ``X-Ac
 one-second micro-cache.
 """
 
+import functools
 import hashlib
 import logging
 import threading
@@ -37,8 +38,10 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import WSGIRequest
+from django.core.signals import setting_changed
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
 from django.http import HttpResponse
 from django.utils.cache import cc_delim_re, get_conditional_response, patch_cache_control
 from django.utils.http import http_date, quote_etag
@@ -94,7 +97,9 @@ def new_version():
     return str(time.time_ns())
 
 
+@functools.cache
 def versions_share_the_page_cache():
+    # Asked on every request: computed once (and again when a test overrides the settings, below).
     return settings.CACHES["content_version"] == settings.CACHES["default"]
 
 
@@ -186,7 +191,17 @@ class LocalCopies:
                 self.size -= len(oldest["content"])
 
 
-local_copies = LocalCopies(settings.PAGE_CACHE_LOCAL_BYTES)
+@functools.cache
+def local_copies():
+    """This worker's copies; made on first use, from the settings in force then."""
+    return LocalCopies(settings.PAGE_CACHE_LOCAL_BYTES)
+
+
+@receiver(setting_changed)
+def _forget_derived_settings(setting, **_kwargs):
+    if setting in ("CACHES", "PAGE_CACHE_LOCAL_BYTES"):
+        versions_share_the_page_cache.cache_clear()
+        local_copies.cache_clear()
 
 
 def stored_entry(key):
@@ -199,7 +214,7 @@ def stored_entry(key):
         version = current_version()
         entry = cache_call(page_cache().get, key)
         return version, (entry if entry is not None and entry["version"] == version else None)
-    copy = local_copies.get(key)
+    copy = local_copies().get(key)
     if copy is not None:
         version = cache_call(page_cache().get, VERSION_KEY)
         if version is not None and copy["version"] == version:
@@ -212,7 +227,7 @@ def stored_entry(key):
         version = current_version()
     if entry is None or entry["version"] != version:
         return version, None
-    local_copies.put(key, entry)
+    local_copies().put(key, entry)
     return version, entry
 
 
@@ -220,7 +235,7 @@ def store_entry(key, entry):
     """Keep a rendered page for every worker (and a copy in this one)."""
     cache_call(page_cache().set, key, entry, PAGE_TIMEOUT)
     if versions_share_the_page_cache():
-        local_copies.put(key, entry)
+        local_copies().put(key, entry)
 
 
 # --- The middleware -----------------------------------------------------------------------------------------
@@ -250,10 +265,18 @@ class AnonymousPageCacheMiddleware:
             key = self.key(request)
         except DisallowedHost:
             return self.get_response(request)
-        try:
-            version, entry = stored_entry(key)
-        except CacheUnavailable:
-            return self.get_response(request)
+        looked_up = request.META.get(LOOKED_UP)
+        if looked_up is not None and looked_up[0] == key:
+            # The WSGI application in front found no page for this request: no second round trip (and no
+            # second error in the log when the cache is down).
+            version, entry = looked_up[1], None
+            if version is None:
+                return self.get_response(request)
+        else:
+            try:
+                version, entry = stored_entry(key)
+            except CacheUnavailable:
+                return self.get_response(request)
         if entry is not None:
             return self.answer(request, entry, hit=True)
         response = self.get_response(request)
@@ -308,6 +331,8 @@ class AnonymousPageCacheMiddleware:
         if vary - {"cookie", "accept-language"}:
             return None
         headers = {name: value for name, value in response.items() if name.lower() not in ANSWER_HEADERS}
+        # A view that says how long its answer keeps (robots.txt: a day) is taken at its word.
+        own_cache_control = response["Cache-Control"] if "max-age" in cache_control else None
         if "accept-language" in vary:
             headers["Vary"] = "Accept-Language"
         return {
@@ -316,6 +341,7 @@ class AnonymousPageCacheMiddleware:
             "headers": headers,
             "etag": quote_etag(hashlib.md5(response.content, usedforsecurity=False).hexdigest()),
             "last_modified": version_time(version),
+            "cache_control": own_cache_control,
         }
 
     def answer_headers(self, entry, hit):
@@ -323,7 +349,7 @@ class AnonymousPageCacheMiddleware:
         return [
             ("ETag", entry["etag"]),
             ("Last-Modified", http_date(entry["last_modified"])),
-            ("Cache-Control", self.cache_control),
+            ("Cache-Control", entry.get("cache_control") or self.cache_control),
             # nginx may keep the page until the end of the current second (its micro-cache, deploy/nginx),
             # whatever max-age says: an absolute time, as "1" (relative) would let it live up to two seconds.
             ("X-Accel-Expires", f"@{int(time.time())}"),
@@ -346,6 +372,9 @@ class AnonymousPageCacheMiddleware:
 # Conditional requests Django's own logic answers (through the middleware): a stored page answers
 # If-None-Match and If-Modified-Since here, the only ones browsers send for a page.
 CONDITIONS_LEFT_TO_DJANGO = ("HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE")
+# What the WSGI application found, for the middleware behind it: (key, version) after a miss, (key, None)
+# when the cache was unavailable. Not a header: no client can set it.
+LOOKED_UP = "icwg.page_cache.looked_up"
 
 
 class StoredPageApplication:
@@ -355,7 +384,8 @@ class StoredPageApplication:
     from a Django request made of the WSGI environment (host validation included). A hit skips the request
     signals and every middleware: the stored page already carries the headers they add, because the
     middleware that stores pages sits outside them. Anything else (a miss, a session, a cache error) goes to
-    Django unchanged, and the middleware deals with it.
+    Django, and the middleware deals with it, told what was found here (``LOOKED_UP``) so that it does not
+    ask the cache again.
     """
 
     def __init__(self, application):
@@ -383,10 +413,16 @@ class StoredPageApplication:
         if not self.rules.may_share(request) or any(name in environ for name in CONDITIONS_LEFT_TO_DJANGO):
             return None
         try:
-            _version, entry = stored_entry(self.rules.key(request))
-        except (DisallowedHost, CacheUnavailable):
-            return None  # Django answers the bad host; the middleware logs the cache error
+            key = self.rules.key(request)
+        except DisallowedHost:
+            return None  # Django answers the bad host
+        try:
+            version, entry = stored_entry(key)
+        except CacheUnavailable:
+            environ[LOOKED_UP] = (key, None)  # logged once, here
+            return None
         if entry is None:
+            environ[LOOKED_UP] = (key, version)
             return None
         if any(name.startswith("HTTP_IF_") for name in environ):
             # Revalidation (If-None-Match, If-Modified-Since): Django's own rules decide between 200 and 304.

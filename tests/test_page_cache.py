@@ -1,8 +1,13 @@
 """The page cache for anonymous visitors (icwg_portal/page_cache.py): fast, shareable, and never stale."""
 
+import shutil
+import socket
+import subprocess
+import time
 from io import BytesIO, StringIO
 
 import pytest
+import redis
 from django.core.management import call_command
 from django.test import Client
 
@@ -337,3 +342,107 @@ def test_a_worker_keeps_copies_of_its_latest_pages_within_its_byte_budget():
     assert copies.get("huge") is None and copies.size == 3_000
     copies.put("home", a_page("2", 500))  # a page rendered again replaces its copy
     assert copies.get("home")["version"] == "2" and copies.size == 2_500
+
+
+def test_a_view_that_says_how_long_its_answer_keeps_is_taken_at_its_word_from_the_cache(site, cusco):
+    for _ in range(2):
+        status, headers, _body = wsgi_request(site, "/robots.txt")
+    assert (status, headers["x-page-cache"]) == (200, "hit")
+    assert headers["cache-control"] == "max-age=86400, public"
+    # A page that says nothing gets the page cache's own: browsers revalidate, a CDN keeps it a second.
+    for _ in range(2):
+        status, headers, _body = wsgi_request(site, CUSCO["es"])
+    assert (headers["x-page-cache"], headers["cache-control"]) == ("hit", "public, max-age=0, s-maxage=1")
+
+
+def test_the_middleware_keeps_a_views_own_cache_control_too(client, cusco):
+    client.get("/robots.txt")
+    answer = client.get("/robots.txt")
+    assert answer.headers["X-Page-Cache"] == "hit"
+    assert answer.headers["Cache-Control"] == "max-age=86400, public"
+
+
+def test_a_cache_that_is_down_is_logged_once_per_request_before_django_too(site, cusco, settings, caplog):
+    unreachable = {
+        "BACKEND": "icwg_portal.redis_cache.RedisCache",
+        "LOCATION": "redis://127.0.0.1:9/0",
+    }
+    settings.CACHES = {"default": unreachable, "content_version": unreachable}
+
+    assert wsgi_request(site, CUSCO["es"])[0] == 200
+    errors = [r for r in caplog.records if r.name == "icwg_portal.page_cache" and r.levelname == "ERROR"]
+    assert len(errors) == 1, [r.getMessage() for r in errors]
+
+
+# --- With Redis, as deployed ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def redis_server(tmp_path_factory):
+    """A real Redis of the tests' own (installed by .ci/run, as for the stack)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    directory = tmp_path_factory.mktemp("redis")
+    server = subprocess.Popen(
+        [shutil.which("redis-server") or "redis-server", "--bind", "127.0.0.1", "--port", str(port)]
+        + ["--save", "", "--appendonly", "no", "--dir", str(directory)],
+        stdout=subprocess.DEVNULL,
+    )
+    connection = redis.Redis(port=port)
+    for _ in range(100):
+        try:
+            connection.ping()
+            break
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    try:
+        yield connection
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture
+def redis_cache(redis_server, settings):
+    """The site's caches in Redis, both aliases in one, as scripts/stack configures them; command counts
+    start from zero."""
+    redis_server.flushall()
+    redis_server.config_resetstat()
+    port = redis_server.connection_pool.connection_kwargs["port"]
+    shared = {"BACKEND": "icwg_portal.redis_cache.RedisCache", "LOCATION": f"redis://127.0.0.1:{port}/0"}
+    settings.CACHES = {"default": shared, "content_version": shared}
+    return redis_server
+
+
+def commands(server):
+    """How many of each command Redis has answered since its counts were reset."""
+    stats = server.info("commandstats")
+    counts = {name.removeprefix("cmdstat_"): command["calls"] for name, command in stats.items()}
+    counts.pop("config|resetstat", None)  # the reset itself
+    return counts
+
+
+def test_with_redis_a_miss_reads_the_cache_once_and_a_worker_answers_from_its_copy(site, cusco, redis_cache):
+    status, headers, page = wsgi_request(site, CUSCO["es"])
+    assert (status, headers["x-page-cache"]) == (200, "miss")
+    # The WSGI application asked (version and page together); the middleware behind it did not ask again.
+    assert commands(redis_cache).get("mget") == 1
+
+    redis_cache.config_resetstat()
+    for _ in range(3):
+        status, headers, again = wsgi_request(site, CUSCO["es"])
+        assert (status, headers["x-page-cache"], again) == (200, "hit", page)
+    # Each hit read only the content version: the page came from this worker's copy.
+    assert commands(redis_cache) == {"get": 3}
+
+
+def test_with_redis_a_workers_copy_is_never_served_after_an_edit(site, cusco, redis_cache):
+    for _ in range(2):
+        wsgi_request(site, CUSCO["es"])
+    cusco.vision_es = "Visión editada mientras el trabajador guardaba su copia."
+    cusco.save()
+
+    status, headers, page = wsgi_request(site, CUSCO["es"])
+    assert (status, headers["x-page-cache"]) == (200, "miss")
+    assert "Visión editada mientras el trabajador guardaba su copia." in page.decode()
