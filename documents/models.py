@@ -205,6 +205,16 @@ class DocumentFileQuerySet(models.QuerySet):
         return self.only(*shown, *cover, *also).order_by("document_id", "language")
 
 
+# What a file's save may change without the document changing for its readers.
+NOT_A_CHANGE = {"download_count"}
+
+
+def touch_document(sender, instance, raw=False, update_fields=None, **_kwargs):
+    """A file of a document changed: so did the document (an update: no signals, no new version)."""
+    if not raw and not (update_fields and set(update_fields) <= NOT_A_CHANGE):
+        Document.objects.filter(pk=instance.document_id).update(updated_at=timezone.now())
+
+
 def document_file_path(document_file, filename):
     """Where a file is stored: an ASCII name in a folder no one can guess, should the storage be public."""
     return f"documents/{timezone.now():%Y}/{secrets.token_hex(8)}/{filename}"

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Window
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from groups.images import validate_image_upload
@@ -412,6 +413,13 @@ class WorkingGroup(TimestampedModel):
         ]
         observers = [m for m in memberships if m.is_observer]
         return sections, observers
+
+
+def touch_group(sender, instance, raw=False, **_kwargs):
+    """A part of a group's page changed (an objective, an activity, a membership): so did the group. An
+    update, not a save: no signals, no new version in the history."""
+    if not raw:
+        WorkingGroup.objects.filter(pk=instance.group_id).update(updated_at=timezone.now())
 
 
 class Objective(models.Model):
