@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "documents",
     "contacts",
     "search",  # the site search: knows the content apps above, none of which knows it
+    "opendata",  # the content as data (JSON API, CSV, feeds): the same, a satellite of the content apps
     "backups",
     "sample_data",  # manage.py generate_sample_data: a fictitious dataset of any size (make demo, benchmarks)
 ]
@@ -291,6 +292,18 @@ PAGE_CACHE_MAX_BYTES = 2 * 1024 * 1024
 # version on every answer (icwg_portal/page_cache.py): an answer from Redis then reads only the version.
 # 0 keeps none.
 PAGE_CACHE_LOCAL_BYTES = env_int("PAGE_CACHE_LOCAL_BYTES", 16 * 1024 * 1024)
+
+# --- Open data (opendata/api.py) --------------------------------------------------------------------------
+# Requests to the JSON API and CSV per visitor's address that reach the application (answers from the page
+# cache do not count), e.g. "120/min", "2000/hour"; past it, a 429 that says when to ask again.
+OPEN_DATA_RATE_LIMIT = os.environ.get("OPEN_DATA_RATE_LIMIT", "120/min")
+# django-ninja's rate limit reads the visitor's address from REMOTE_ADDR only: TrustedProxyMiddleware has
+# already put the real one there, and an X-Forwarded-For from anyone else must not choose it.
+NINJA_NUM_PROXIES = 0
+# Full CSV exports, written once per content version while the first visitor downloads them, then served as
+# files: a 20,000-document CSV takes seconds to build, and no visitor may make the server build it again and
+# again. A cache: safe to delete at any time; each machine keeps its own.
+OPEN_DATA_EXPORTS_DIR = Path(os.environ.get("CACHE_DIR", BASE_DIR / "var" / "cache")) / "open-data"
 
 # --- Email ----------------------------------------------------------------------------------------------
 EMAIL_BACKEND = (

@@ -13,6 +13,7 @@ from groups.admin_views import translation_status_view
 from groups.sitemaps import CountrySitemap, StaticPageSitemap, WorkingGroupSitemap
 from icwg_portal import views
 from icwg_portal.media import serve_media
+from opendata import api as opendata_api
 from search import views as search_views
 
 sitemaps = {
@@ -37,6 +38,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("language/<slug:language>/", views.switch_language, name="switch_language"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    # The content as data, in every language by a parameter rather than a prefix (opendata/api.py).
+    path("api/v1/", opendata_api.urls()),
     # Uploaded images, checked against their records: drafts' files stay private (icwg_portal/media.py).
     path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", serve_media, name="media"),
     # An index of the sections' pages, each of at most 1,000 addresses (groups/sitemaps.py). Django's sitemap
@@ -62,6 +65,7 @@ urlpatterns += i18n_patterns(
     path(_("documents/"), include("documents.urls")),
     path(_("contacts/"), include("contacts.urls")),
     path(_("search/"), search_views.search, name="search"),
+    path("", include("opendata.urls")),
     prefix_default_language=True,
 )
 

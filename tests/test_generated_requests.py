@@ -43,7 +43,15 @@ from tests.admin_pages import form_fields
 pytestmark = pytest.mark.django_db
 
 PROJECT_APPS = ("groups", "documents", "contacts")
-TEXT_TYPES = {"text/html", "text/plain", "application/xml", "application/atom+xml"}
+TEXT_TYPES = {
+    "text/html",
+    "text/plain",
+    "application/xml",
+    "application/atom+xml",
+    "application/json",
+    "text/calendar",
+    "text/csv",
+}
 REDIRECTS = {301, 302, 303, 307, 308}
 ACCEPT_LANGUAGES = (None, "es-PE,es;q=0.9", "en-US,en;q=0.8", "*", "xx", "es;q=abc", ";;,,", "a" * 300)
 

@@ -99,6 +99,7 @@ PAGES = [
     "/{lang}/{documents}/mapeo-de-actores-cusco/",
     "/{lang}/{contacts}/",
     "/{lang}/{search}/?q=cusco",
+    "/{lang}/{open_data}/",
     "/{lang}/no-such-page/",
 ]
 SEGMENTS = {
@@ -108,6 +109,7 @@ SEGMENTS = {
         "documents": "documentos",
         "contacts": "contactos",
         "search": "buscar",
+        "open_data": "datos-abiertos",
     },
     "en": {
         "about": "about",
@@ -115,8 +117,32 @@ SEGMENTS = {
         "documents": "documents",
         "contacts": "contacts",
         "search": "search",
+        "open_data": "open-data",
     },
 }
+
+
+@pytest.mark.parametrize(
+    ("language", "link", "address"),
+    [("es", "Datos abiertos", "/es/datos-abiertos/"), ("en", "Open data", "/en/open-data/")],
+)
+def test_a_researcher_on_a_phone_finds_the_open_data_and_follows_a_live_example(
+    visitor_page, live_server, peru_content, artifacts, language, link, address
+):
+    page = visitor_page(accept_language=language, viewport=PHONE)
+    page.goto(f"{live_server.url}/{language}/")
+    page.locator("footer").get_by_role("link", name=link).click()
+    expect(page).to_have_url(f"{live_server.url}{address}")
+    expect(page.get_by_role("heading", level=1)).to_have_text(link)
+    # The example record and the long addresses stay within a 360 px screen (measured once the styles are in).
+    page.wait_for_load_state("load")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.screenshot(path=str(artifacts / f"open-data-{language}-phone.png"), full_page=True)
+
+    page.get_by_role("link", name=f"/api/v1/groups/?lang={language}").click()
+    record = json.loads(page.locator("body").inner_text())
+    assert {group["slug"] for group in record["results"]} == {"lima", "cusco"}
+    assert record["language"] == language
 
 
 @pytest.mark.parametrize("language", ["es", "en"])
