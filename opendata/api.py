@@ -571,6 +571,17 @@ def openapi_description(request):
     return api.get_openapi_schema()
 
 
+@api.get("/{path:address}", include_in_schema=False, operation_id="unknown")
+def unknown(request, address: str):
+    """Any other address under the API: a JSON 404 a program can read, not the site's page."""
+    index = request.build_absolute_uri(reverse("api:index"))
+    return error(
+        request,
+        404,
+        lambda: _("The API has nothing at this address: its index is %(index)s") % {"index": index},
+    )
+
+
 def get_or_head(view):
     """A HEAD is answered as the GET would be (the server sends no body): a harvester may ask for the
     headers alone. Not a second operation per address, which the OpenAPI description would list twice."""

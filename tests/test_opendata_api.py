@@ -341,6 +341,7 @@ def test_out_of_range_moments_and_identifiers_are_clear_errors(client, cusco):
         ]
     )
     get_json(client, "/api/v1/groups/99999999999999999999/", status=404)
+    assert "índice" in get_json(client, "/api/v1/no-such-list/?lang=es", status=404)["detail"]
     assert get_json(client, "/api/v1/documents/?group=99999999999999999999")["results"] == []
 
 
