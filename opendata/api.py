@@ -72,9 +72,14 @@ class PerAddressLimit(BaseThrottle):
 
     PERIODS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hour": 3600, "d": 86400, "day": 86400}
 
-    def limit(self):
+    @classmethod
+    def limit(cls):
+        """(requests, seconds) of OPEN_DATA_RATE_LIMIT; ValueError when it cannot be read (checked at start,
+        opendata/apps.py)."""
         count, _slash, period = settings.OPEN_DATA_RATE_LIMIT.partition("/")
-        return int(count), self.PERIODS[period]
+        if not count.isdigit() or int(count) < 1 or period not in cls.PERIODS:
+            raise ValueError(f"OPEN_DATA_RATE_LIMIT {settings.OPEN_DATA_RATE_LIMIT!r} is not like '120/min'")
+        return int(count), cls.PERIODS[period]
 
     def allow_request(self, request):
         if request.user.is_authenticated:

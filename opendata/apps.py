@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,3 +10,20 @@ class OpenDataConfig(AppConfig):
 
     name = "opendata"
     verbose_name = _("Open data")
+
+    def ready(self):
+        checks.register(rate_limit_is_readable)
+
+
+def rate_limit_is_readable(app_configs=None, **_kwargs):
+    """A limit the API cannot read would fail every request: refuse to start instead (check --deploy runs
+    before every start of the production setup, scripts/prepare-release)."""
+    from opendata.api import PerAddressLimit
+
+    try:
+        PerAddressLimit.limit()
+    except ValueError as problem:
+        return [
+            checks.Error(str(problem), hint="For example 120/min, 2000/hour or 10/s.", id="opendata.E001")
+        ]
+    return []

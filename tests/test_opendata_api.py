@@ -365,3 +365,15 @@ def test_a_group_with_very_many_activities_gives_its_latest_and_how_many_in_all(
     assert record["activities_total"] == cusco.activities.count() > 100
     row = next(row for row in read_csv(client.get("/api/v1/groups.csv")) if row["slug"] == "cusco")
     assert row["activities_total"] == str(record["activities_total"])
+
+
+@pytest.mark.parametrize("limit", ["120/minute", "0/min", "many/min", "120"])
+def test_a_rate_limit_the_api_cannot_read_stops_the_start(settings, limit):
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    settings.OPEN_DATA_RATE_LIMIT = limit
+    with pytest.raises(SystemCheckError, match="OPEN_DATA_RATE_LIMIT"):
+        call_command("check")
+    settings.OPEN_DATA_RATE_LIMIT = "2000/hour"
+    call_command("check")
