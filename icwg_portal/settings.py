@@ -258,6 +258,8 @@ MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", DOCUMENT_MAX_UPLOAD_BYTES + 10 
 # CACHE_URL=redis://host:6379/0 shares the cache between app servers (install the "redis" extra); unset, each
 # process keeps its own small in-memory cache, which is right for one machine.
 CACHE_URL = os.environ.get("CACHE_URL", "locmem://")
+# This machine's own cached files (the content version without a shared cache, full CSV exports): deletable.
+CACHE_DIR = Path(os.environ.get("CACHE_DIR", BASE_DIR / "var" / "cache"))
 if CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {"default": {"BACKEND": "icwg_portal.redis_cache.RedisCache", "LOCATION": CACHE_URL}}
     # The content version of the page cache (icwg_portal/page_cache.py) lives in the same shared cache.
@@ -273,7 +275,7 @@ elif CACHE_URL.startswith("locmem://"):
         # process's memory (a few bytes, read with one small file read per page).
         "content_version": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": Path(os.environ.get("CACHE_DIR", BASE_DIR / "var" / "cache")) / "content-version",
+            "LOCATION": CACHE_DIR / "content-version",
         },
     }
 else:
@@ -297,13 +299,10 @@ PAGE_CACHE_LOCAL_BYTES = env_int("PAGE_CACHE_LOCAL_BYTES", 16 * 1024 * 1024)
 # Requests to the JSON API and CSV per visitor's address that reach the application (answers from the page
 # cache do not count), e.g. "120/min", "2000/hour"; past it, a 429 that says when to ask again.
 OPEN_DATA_RATE_LIMIT = os.environ.get("OPEN_DATA_RATE_LIMIT", "120/min")
-# django-ninja's rate limit reads the visitor's address from REMOTE_ADDR only: TrustedProxyMiddleware has
-# already put the real one there, and an X-Forwarded-For from anyone else must not choose it.
-NINJA_NUM_PROXIES = 0
 # Full CSV exports, written once per content version while the first visitor downloads them, then served as
 # files: a 20,000-document CSV takes seconds to build, and no visitor may make the server build it again and
 # again. A cache: safe to delete at any time; each machine keeps its own.
-OPEN_DATA_EXPORTS_DIR = Path(os.environ.get("CACHE_DIR", BASE_DIR / "var" / "cache")) / "open-data"
+OPEN_DATA_EXPORTS_DIR = CACHE_DIR / "open-data"
 
 # --- Email ----------------------------------------------------------------------------------------------
 EMAIL_BACKEND = (

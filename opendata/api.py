@@ -18,6 +18,7 @@ import io
 import logging
 import math
 import os
+import re
 import threading
 import time
 from datetime import UTC, datetime
@@ -28,12 +29,14 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import HttpError, Throttled, ValidationError
 from ninja.throttling import BaseThrottle
@@ -128,22 +131,43 @@ def error(request, status, detail, **extra):
     return api.create_response(request, body, status=status)
 
 
+# What is wrong with a parameter, by the kind of error pydantic found, said in the client's language.
+PROBLEMS = {
+    "int_parsing": gettext_lazy("must be a whole number"),
+    "int_type": gettext_lazy("must be a whole number"),
+    "greater_than_equal": gettext_lazy("must be at least %(ge)s"),
+    "less_than_equal": gettext_lazy("must be at most %(le)s"),
+    "literal_error": gettext_lazy("must be one of: %(expected)s"),
+    "datetime_parsing": gettext_lazy("must be a moment in ISO 8601, such as 2026-01-31T00:00:00Z"),
+    "datetime_from_date_parsing": gettext_lazy("must be a moment in ISO 8601, such as 2026-01-31T00:00:00Z"),
+}
+
+
+def problem_of(found):
+    """What is wrong, in the active language ("must be at most 100"), from one of pydantic's errors."""
+    context = dict(found.get("ctx") or {})
+    if "expected" in context:  # "'es', 'en' or 'all'": the choices without pydantic's English "or"
+        context["expected"] = ", ".join(re.findall(r"'([^']*)'", str(context["expected"])))
+    try:
+        return str(PROBLEMS[found["type"]]) % context
+    except (KeyError, TypeError, ValueError):
+        return _("is not valid")
+
+
 @api.exception_handler(ValidationError)
 def invalid_parameters(request, exc):
-    problems = [
-        {
-            "parameter": ".".join(str(part) for part in problem["loc"] if part not in ("query", "path")),
-            "problem": problem["msg"],
-        }
-        for problem in exc.errors
-    ]
-    names = ", ".join(problem["parameter"] for problem in problems)
-    return error(
-        request,
-        400,
-        lambda: _("These parameters are not valid: %(names)s.") % {"names": names},
-        errors=problems,
-    )
+    with translation.override(error_language(request)):
+        errors = [
+            {
+                "parameter": ".".join(str(part) for part in found["loc"] if part not in ("query", "path")),
+                "type": found["type"],  # pydantic's name for it, for programs
+                "problem": problem_of(found),
+            }
+            for found in exc.errors
+        ]
+        problems = "; ".join(f"{found['parameter']} {found['problem']}" for found in errors)
+        detail = _("These parameters are not valid: %(problems)s.") % {"problems": problems}
+    return api.create_response(request, {"detail": detail, "errors": errors}, status=400)
 
 
 @api.exception_handler(Throttled)
@@ -166,15 +190,17 @@ def not_found(request, exc):
     return error(request, 404, lambda: _("There is no published record with this identifier."))
 
 
-class BadCursor(HttpError):
-    pass
+class ClientMistake(HttpError):
+    """A request the API cannot answer, with what to tell the client (a lazy text: translated when sent)."""
+
+    def __init__(self, message):
+        super().__init__(400, str(message))
+        self.message = message
 
 
-@api.exception_handler(BadCursor)
-def bad_cursor(request, exc):
-    return error(
-        request, 400, lambda: _("This cursor was not given by the portal: start again from the first page.")
-    )
+@api.exception_handler(ClientMistake)
+def client_mistake(request, exc):
+    return error(request, exc.status_code, lambda: exc.message)
 
 
 # --- Pages of records -------------------------------------------------------------------------------------
@@ -190,16 +216,9 @@ def decode_cursor(cursor):
         moment, pk = text.split("|")
         return datetime.fromisoformat(moment), int(pk)
     except (ValueError, binascii.Error, UnicodeDecodeError) as problem:
-        raise BadCursor(400, "bad cursor") from problem
-
-
-class MomentOutOfRange(HttpError):
-    pass
-
-
-@api.exception_handler(MomentOutOfRange)
-def moment_out_of_range(request, exc):
-    return error(request, 400, lambda: _("This moment is outside the calendar the portal keeps."))
+        raise ClientMistake(
+            gettext_lazy("This cursor was not given by the portal: start again from the first page.")
+        ) from problem
 
 
 def in_utc(moment):
@@ -207,7 +226,9 @@ def in_utc(moment):
     try:
         return (moment if timezone.is_aware(moment) else moment.replace(tzinfo=UTC)).astimezone(UTC)
     except OverflowError as problem:  # year 9999 at UTC-23:59, say
-        raise MomentOutOfRange(400, "moment out of range") from problem
+        raise ClientMistake(
+            gettext_lazy("This moment is outside the calendar the portal keeps.")
+        ) from problem
 
 
 def changed_since(rows, updated_since, cursor=None):
@@ -222,9 +243,7 @@ def changed_since(rows, updated_since, cursor=None):
 
 
 def in_language(language):
-    """The records' language active while they are made (their addresses, their labels); for "all", the
-    default one, each address then made in every language."""
-    return translation.override(language if language != records.EVERY_LANGUAGE else DEFAULT_LANGUAGE)
+    return translation.override(records.page_language(language))
 
 
 def page(request, rows, make_record, language, updated_since, cursor, limit):
@@ -297,8 +316,12 @@ def csv_response(request, name, rows, make_record, columns, language, updated_si
     version = content_version()
     digest = hashlib.sha256(f"{version}|{request.get_full_path()}".encode()).hexdigest()[:32]
     etag = f'"{digest}"' if version else None
-    if etag and etag in request.headers.get("If-None-Match", ""):
-        return open_to_every_origin(HttpResponseNotModified(headers={"ETag": etag}))
+    last_modified = page_cache.version_time(version) if version else None
+    # Django's own rules for If-None-Match, If-Modified-Since and the rest: a 304 (or 412) before any work.
+    conditional = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if conditional is not None:
+        conditional["ETag"] = etag
+        return open_to_every_origin(conditional)
     export = Path(settings.OPEN_DATA_EXPORTS_DIR) / f"{version}-{digest}.csv" if version else None
     content_type = "text/csv; charset=utf-8"
     if request.META.get("REQUEST_METHOD") == "HEAD":
@@ -313,7 +336,7 @@ def csv_response(request, name, rows, make_record, columns, language, updated_si
     response["Content-Disposition"] = f'attachment; filename="icwg-{name}-{language}.csv"'
     response["Cache-Control"] = "public, max-age=0, s-maxage=1"
     if etag:
-        response["ETag"], response["Last-Modified"] = etag, http_date(page_cache.version_time(version))
+        response["ETag"], response["Last-Modified"] = etag, http_date(last_modified)
     return open_to_every_origin(response)
 
 
@@ -410,14 +433,15 @@ class GroupPageQuery(PageQuery, InGroup):
     pass
 
 
-def endpoints(name, rows, make_record, page_schema, record_schema, columns, by_group=False):
-    """The list, one record and the CSV of one kind of content; documents and contacts by group too."""
+def endpoints(name, rows, make_record, page_schema, record_schema, columns, group_lookup=None):
+    """The list, one record and the CSV of one kind of content; with ``group_lookup`` (the field that leads
+    to a record's working group), also those of one group."""
     title = name.capitalize()
-    page_query, table_query = (GroupPageQuery, GroupTableQuery) if by_group else (PageQuery, TableQuery)
+    page_query, table_query = (GroupPageQuery, GroupTableQuery) if group_lookup else (PageQuery, TableQuery)
 
     def rows_for(query):
         group = getattr(query, "group", None)
-        return records.in_group(rows(), group) if group is not None else rows()
+        return rows().filter(**{group_lookup: group}) if group is not None else rows()
 
     def listing(request, query: Query[page_query]):
         return page(
@@ -539,7 +563,7 @@ endpoints(
         field("url", translated=True),
         field("updated_at"),
     ],
-    by_group=True,
+    group_lookup="groups",
 )
 endpoints(
     "contacts",
@@ -557,7 +581,7 @@ endpoints(
         field("phone"),
         field("updated_at"),
     ],
-    by_group=True,
+    group_lookup="group",
 )
 
 

@@ -15,6 +15,7 @@ from django.utils import translation
 from contacts.models import Contact
 from documents.models import DOWNLOAD, Document, DocumentFile
 from groups.models import Activity, Country, Membership, Organization, WorkingGroup, in_every_language
+from groups.templatetags.portal import text_and_language
 
 EVERY_LANGUAGE = "all"
 # A group's record carries its latest activities, however many it has: a record stays bounded.
@@ -23,6 +24,12 @@ ACTIVITIES_PER_GROUP = 100
 
 def languages():
     return [code for code, _name in settings.LANGUAGES]
+
+
+def page_language(language):
+    """The language active while records are made (their addresses, their labels): the one asked for, or for
+    "all" the default one, each translated text and address then given in every language."""
+    return settings.MODELTRANSLATION_DEFAULT_LANGUAGE if language == EVERY_LANGUAGE else language
 
 
 # --- The published rows -----------------------------------------------------------------------------------
@@ -72,7 +79,7 @@ def documents():
         .select_related("document_type", "publisher")
         .prefetch_related(
             Prefetch("files", queryset=files),
-            Prefetch("groups", queryset=published_groups().only("slug", "country")),
+            Prefetch("groups", queryset=published_groups().only("slug")),
         )
     )
 
@@ -105,23 +112,25 @@ class Record:
         self.fallbacks = {}
 
     def text(self, instance, field, path=None):
+        """The text as the site shows it (modeltranslation's fallbacks, through the pages' own helper), its
+        language noted when it is another; or every language's, for "all"."""
         if self.language == EVERY_LANGUAGE:
             return {code: getattr(instance, f"{field}_{code}") or "" for code in languages()}
-        value = getattr(instance, f"{field}_{self.language}")
-        if value:
-            return value
-        for other in settings.MODELTRANSLATION_FALLBACK_LANGUAGES.get(self.language, ()):
-            value = getattr(instance, f"{field}_{other}", None)
-            if value:
-                self.fallbacks[path or field] = other
-                return value
-        return ""
+        with translation.override(self.language):
+            text, written_in = text_and_language(instance, field)
+        if written_in != self.language:
+            self.fallbacks[path or field] = written_in
+        return text
 
     def address(self, path):
         """An absolute address of the site, in the record's language (every language's, for "all")."""
         if self.language == EVERY_LANGUAGE:
             return {code: self.address_in(code, path) for code in languages()}
         return self.address_in(self.language, path)
+
+    def page_address(self, path):
+        """An address in the page's language only (a download, an email link: the same file in every one)."""
+        return self.address_in(page_language(self.language), path)
 
     def address_in(self, language, path):
         if translation.get_language() == language:  # the page's own language, active for all its records
@@ -160,14 +169,19 @@ def country_record(country, language, request):
     )
 
 
-def member(record, membership, path):
-    organization = membership.organization
+def organization_reference(record, organization, path):
+    if organization is None:
+        return None
     return {
-        "organization": {
-            "id": organization.pk,
-            "name": record.text(organization, "name", f"{path}.organization.name"),
-            "acronym": organization.acronym,
-        },
+        "id": organization.pk,
+        "name": record.text(organization, "name", f"{path}.name"),
+        "acronym": organization.acronym,
+    }
+
+
+def member(record, membership, path):
+    return {
+        "organization": organization_reference(record, membership.organization, f"{path}.organization"),
         "role": membership.role,
         "start_date": membership.start_date,
         "end_date": membership.end_date,
@@ -279,9 +293,8 @@ def document_record(document, language, request):
                 "size": file.size,
                 "pages": file.page_count,
                 "sha256": file.sha256,
-                "download_url": record.address_in(
-                    language if language != EVERY_LANGUAGE else settings.MODELTRANSLATION_DEFAULT_LANGUAGE,
-                    lambda file=file: DOWNLOAD(slug=document.slug, language=file.language),
+                "download_url": record.page_address(
+                    lambda file=file: DOWNLOAD(slug=document.slug, language=file.language)
                 ),
             }
             for file in document.files.all()
@@ -292,30 +305,18 @@ def document_record(document, language, request):
 
 def contact_record(contact, language, request):
     record = Record(language, request)
-    organization = contact.organization
     return record.finish(
         id=contact.pk,
         group={"id": contact.group.pk, "slug": contact.group.slug},
         person=contact.person,
         role=contact.role,
-        organization=(
-            {
-                "id": organization.pk,
-                "name": record.text(organization, "name", "organization.name"),
-                "acronym": organization.acronym,
-            }
-            if organization
-            else None
-        ),
+        organization=organization_reference(record, contact.organization, "organization"),
         # As the site shows them: split, behind the site's own link, never a harvestable "user@domain".
         emails=[
             {
                 "user": address.user,
                 "domain": address.domain,
-                "url": record.address_in(
-                    language if language != EVERY_LANGUAGE else settings.MODELTRANSLATION_DEFAULT_LANGUAGE,
-                    lambda index=index: contact_email_path(contact, index),
-                ),
+                "url": record.page_address(lambda index=index: contact_email_path(contact, index)),
             }
             for index, address in enumerate(contact.obfuscated_emails)
         ],
@@ -326,8 +327,3 @@ def contact_record(contact, language, request):
 
 def contact_email_path(contact, index):
     return reverse("contacts:email", args=[contact.pk, index])
-
-
-def in_group(queryset, group_id):
-    """Documents or contacts of one group (``?group=``)."""
-    return queryset.filter(Q(groups=group_id) if queryset.model is Document else Q(group=group_id))

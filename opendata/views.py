@@ -3,41 +3,42 @@ import json
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from opendata import records
 
-# The kinds of content, in the order the page explains them, with a one-record example each.
-KINDS = ["countries", "groups", "organizations", "documents", "contacts"]
+# The kinds of content, in the order the page explains them.
+KINDS = [
+    ("countries", _("Countries")),
+    ("groups", _("Working groups")),
+    ("organizations", _("Organizations")),
+    ("documents", _("Documents")),
+    ("contacts", _("Contacts")),
+]
 
 
 def open_data_page(request):
     """What the API, CSV and feeds offer, with live examples: addresses that answer now, and a record of
     this portal's own content as the API gives it."""
     language = get_language()
-    country = records.countries().order_by("pk").first()
-    group = records.groups().order_by("pk").first()
     endpoints = [
         {
-            "name": name,
+            "label": label,
             "list": reverse(f"api:{name}") + f"?lang={language}",
             "csv": reverse(f"api:{name}_csv") + f"?lang={language}",
         }
-        for name in KINDS
+        for name, label in KINDS
     ]
     context = {
         "endpoints": endpoints,
         "index": reverse("api:index"),
         "openapi": reverse("api:openapi-json"),
-        "group": group,
-        "example": (
-            json.dumps(
-                records.country_record(country, language, request), indent=2, ensure_ascii=False, default=str
-            )
-            if country
-            else ""
-        ),
-        "example_address": reverse("api:countries_detail", args=[country.pk]) + f"?lang={language}"
-        if country
-        else "",
+        # Only its id, for example addresses: not the whole record with its members and activities.
+        "group_id": records.published_groups().order_by("pk").values_list("pk", flat=True).first(),
     }
+    country = records.countries().order_by("pk").first()
+    if country is not None:
+        record = records.country_record(country, language, request)
+        context["example"] = json.dumps(record, indent=2, ensure_ascii=False, default=str)
+        context["example_address"] = reverse("api:countries_detail", args=[country.pk]) + f"?lang={language}"
     return render(request, "opendata/open_data.html", context)
